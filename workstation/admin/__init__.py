@@ -1,0 +1,1 @@
+"""Staff and portfolio administration."""

@@ -1,0 +1,171 @@
+"""Creating and deactivating staff, resetting second factors, assigning portfolios."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from workstation import audit
+from workstation.auth.passwords import hash_password, password_problem
+from workstation.errors import Conflict, DomainError, NotFound, ValidationFailed
+from workstation.extensions import db
+from workstation.models import Branch, Customer, Role, Staff
+from workstation.types import utcnow
+
+USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,31}$")
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    username: str
+    full_name: str
+    role: str
+    branch_id: int | None
+    password: str
+
+
+@dataclass(frozen=True)
+class PortfolioResult:
+    assigned: list[str]
+    unknown: list[str]
+
+
+def list_staff() -> list[Staff]:
+    """Every staff account, active first."""
+    return list(db.session.scalars(select(Staff).order_by(Staff.active.desc(), Staff.username)))
+
+
+def list_branches() -> list[Branch]:
+    """Every branch, by code."""
+    return list(db.session.scalars(select(Branch).order_by(Branch.code)))
+
+
+def _staff(staff_id: int) -> Staff:
+    staff = db.session.get(Staff, staff_id)
+    if staff is None:
+        raise NotFound("No such staff account.")
+    return staff
+
+
+def create_staff(actor: audit.Actor, new: NewStaff, min_password: int) -> Staff:
+    """Open a staff account; the person sets a new password and a second factor at sign-in."""
+    username = new.username.strip().lower()
+    if not USERNAME.match(username):
+        raise ValidationFailed(
+            "A username is 3 to 32 characters: lower-case letters, digits, dot, dash, underscore."
+        )
+    if not new.full_name.strip():
+        raise ValidationFailed("Enter the person's full name.")
+    if new.role not in {r.value for r in Role}:
+        raise ValidationFailed("Choose a role.")
+    if new.branch_id is not None and db.session.get(Branch, new.branch_id) is None:
+        raise ValidationFailed("Choose an existing branch.")
+    problem = password_problem(new.password, min_password)
+    if problem:
+        raise ValidationFailed(f"Initial password: {problem}")
+    if db.session.scalar(select(Staff.id).where(func.lower(Staff.username) == username)):
+        raise Conflict(f"The username {username} is taken.")
+    staff = Staff(
+        username=username,
+        full_name=new.full_name.strip()[:120],
+        role=new.role,
+        branch_id=new.branch_id,
+        password_hash=hash_password(new.password),
+        must_change_password=True,
+    )
+    db.session.add(staff)
+    db.session.flush()
+    audit.record(
+        actor, "staff.created", object_type="staff", object_id=staff.id,
+        detail={"username": username, "role": new.role},
+    )
+    db.session.commit()
+    return staff
+
+
+def set_active(actor: audit.Actor, staff_id: int, active: bool) -> Staff:
+    """Deactivate (ending every session at once) or reactivate an account."""
+    staff = _staff(staff_id)
+    if staff.id == actor.staff_id and not active:
+        raise DomainError("You cannot deactivate your own account.")
+    if staff.active == active:
+        return staff
+    staff.active = active
+    staff.session_version += 1
+    staff.deactivated_at = None if active else utcnow()
+    audit.record(
+        actor,
+        "staff.activated" if active else "staff.deactivated",
+        object_type="staff",
+        object_id=staff.id,
+    )
+    db.session.commit()
+    return staff
+
+
+def reset_second_factor(actor: audit.Actor, staff_id: int) -> Staff:
+    """Remove the authenticator; the person enrols a new one at next sign-in."""
+    staff = _staff(staff_id)
+    staff.totp_secret = None
+    staff.totp_confirmed_at = None
+    staff.totp_last_step = None
+    staff.session_version += 1
+    audit.record(actor, "staff.second_factor_reset", object_type="staff", object_id=staff.id)
+    db.session.commit()
+    return staff
+
+
+def unlock(actor: audit.Actor, staff_id: int) -> Staff:
+    """Lift a lockout after failed sign-ins."""
+    staff = _staff(staff_id)
+    staff.locked_until = None
+    staff.failed_sign_ins = 0
+    audit.record(actor, "staff.unlocked", object_type="staff", object_id=staff.id)
+    db.session.commit()
+    return staff
+
+
+def managers_with_portfolio_size() -> list[tuple[Staff, int]]:
+    """Active account managers and how many customers each one has."""
+    rows = db.session.execute(
+        select(Staff, func.count(Customer.id))
+        .outerjoin(Customer, Customer.manager_id == Staff.id)
+        .where(Staff.role == Role.MANAGER.value, Staff.active.is_(True))
+        .group_by(Staff.id)
+        .order_by(Staff.username)
+    ).all()
+    return [(staff, count) for staff, count in rows]
+
+
+def assign_portfolio(actor: audit.Actor, manager_id: int, customer_numbers: str) -> PortfolioResult:
+    """Give customers (by customer number) to an account manager; all or nothing."""
+    manager = db.session.get(Staff, manager_id)
+    if manager is None or manager.role != Role.MANAGER.value or not manager.active:
+        raise ValidationFailed("Choose an active account manager.")
+    numbers = sorted({n for n in re.split(r"[\s,;]+", customer_numbers or "") if n})
+    if not numbers:
+        raise ValidationFailed("Enter at least one customer number.")
+    if len(numbers) > 500:
+        raise ValidationFailed("Assign at most 500 customers at a time.")
+    customers = db.session.scalars(
+        select(Customer).where(Customer.customer_no.in_(numbers))
+    ).all()
+    found = {c.customer_no for c in customers}
+    unknown = [n for n in numbers if n not in found]
+    if unknown:
+        return PortfolioResult(assigned=[], unknown=unknown)
+    for customer in customers:
+        previous = customer.manager_id
+        customer.manager_id = manager.id
+        audit.record(
+            actor,
+            "customer.manager_assigned",
+            customer_id=customer.id,
+            object_type="customer",
+            object_id=customer.customer_no,
+            detail={"manager": manager.username, "previous_manager_id": previous},
+        )
+    db.session.commit()
+    return PortfolioResult(assigned=sorted(found), unknown=[])

@@ -1,0 +1,1 @@
+"""Staff sign-in: password, TOTP second factor, lockout and role guards."""

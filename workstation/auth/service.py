@@ -1,0 +1,149 @@
+"""Sign-in rules: password check, lockout, second factor, enrolment and password change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from workstation import audit
+from workstation.auth import totp
+from workstation.auth.passwords import hash_password, password_matches, password_problem
+from workstation.errors import DomainError, ValidationFailed
+from workstation.extensions import db
+from workstation.models import Staff
+from workstation.types import utcnow
+
+SIGN_IN_FAILED = (
+    "Sign-in failed. Check your username and password. "
+    "After 5 failed attempts an account is locked for 15 minutes."
+)
+CODE_FAILED = "That code is not valid. Enter the current 6-digit code from your authenticator."
+
+
+class SignInFailed(DomainError):
+    status_code = 401
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    threshold: int
+    duration: timedelta
+
+
+def _find_staff(username: str) -> Staff | None:
+    return db.session.scalar(
+        select(Staff).where(func.lower(Staff.username) == username.strip().lower())
+    )
+
+
+def _count_failure(staff: Staff, policy: LockoutPolicy) -> None:
+    staff.failed_sign_ins += 1
+    if staff.failed_sign_ins >= policy.threshold:
+        staff.locked_until = utcnow() + policy.duration
+        staff.failed_sign_ins = 0
+
+
+def check_password(
+    actor: audit.Actor, username: str, password: str, policy: LockoutPolicy
+) -> Staff:
+    """First factor. Unknown user, wrong password, locked or inactive: one message."""
+    staff = _find_staff(username or "")
+    matches = password_matches(staff.password_hash if staff else None, password or "")
+    locked = staff is not None and staff.locked_until is not None and staff.locked_until > utcnow()
+    if staff is None or not staff.active or locked or not matches:
+        if staff is not None and staff.active and not locked:
+            _count_failure(staff, policy)
+        reason = (
+            "unknown user"
+            if staff is None
+            else "inactive" if not staff.active else "locked" if locked else "wrong password"
+        )
+        audit.record(
+            actor,
+            "auth.sign_in",
+            object_type="staff",
+            object_id=staff.id if staff else "",
+            outcome="failed",
+            detail={"username": (username or "")[:64], "why": reason},
+        )
+        db.session.commit()
+        raise SignInFailed(SIGN_IN_FAILED)
+    return staff
+
+
+def check_second_factor(
+    actor: audit.Actor, staff_id: int, code: str, policy: LockoutPolicy
+) -> Staff:
+    """Second factor; a failure counts towards the same lockout as a wrong password."""
+    staff = db.session.get(Staff, staff_id)
+    if staff is None or not staff.active or staff.totp_secret is None:
+        raise SignInFailed(SIGN_IN_FAILED)
+    if staff.locked_until is not None and staff.locked_until > utcnow():
+        raise SignInFailed(SIGN_IN_FAILED)
+    step = totp.matching_step(staff.totp_secret, code, staff.totp_last_step)
+    if step is None:
+        _count_failure(staff, policy)
+        audit.record(
+            actor, "auth.second_factor", object_type="staff", object_id=staff.id, outcome="failed"
+        )
+        db.session.commit()
+        raise SignInFailed(CODE_FAILED)
+    staff.totp_last_step = step
+    if staff.totp_confirmed_at is None:
+        staff.totp_confirmed_at = utcnow()
+        audit.record(actor, "auth.second_factor_enrolled", object_type="staff", object_id=staff.id)
+    staff.failed_sign_ins = 0
+    staff.last_sign_in_at = utcnow()
+    audit.record(actor, "auth.sign_in", object_type="staff", object_id=staff.id)
+    db.session.commit()
+    return staff
+
+
+def start_enrolment(staff_id: int) -> tuple[str, str]:
+    """Give an account without a confirmed second factor a secret; returns it and the username."""
+    staff = db.session.get(Staff, staff_id)
+    if staff is None or not staff.active:
+        raise SignInFailed(SIGN_IN_FAILED)
+    if staff.has_second_factor:
+        raise DomainError("This account already has a second factor.")
+    if staff.totp_secret is None:
+        staff.totp_secret = totp.new_secret()
+        db.session.commit()
+    return staff.totp_secret, staff.username
+
+
+def record_sign_out(actor: audit.Actor) -> None:
+    """Write the sign-out to the audit log."""
+    audit.record(actor, "auth.sign_out", object_type="staff", object_id=actor.staff_id or "")
+    db.session.commit()
+
+
+def change_password(actor: audit.Actor, staff: Staff, current: str, new: str, repeat: str,
+                    min_length: int) -> None:
+    """Replace a staff member's password after checking the current one."""
+    if not password_matches(staff.password_hash, current or ""):
+        raise ValidationFailed("The current password is not right.")
+    if new != repeat:
+        raise ValidationFailed("The two new passwords differ.")
+    if new == current:
+        raise ValidationFailed("Choose a password different from the current one.")
+    problem = password_problem(new or "", min_length)
+    if problem:
+        raise ValidationFailed(problem)
+    staff.password_hash = hash_password(new)
+    staff.must_change_password = False
+    audit.record(actor, "auth.password_changed", object_type="staff", object_id=staff.id)
+    db.session.commit()
+
+
+def load_signed_in_staff(cookie_id: str) -> Staff | None:
+    """The staff member a session belongs to, if the account is active and the session current."""
+    staff_id, _, version = (cookie_id or "").partition(":")
+    if not (staff_id.isdigit() and version.isdigit()):
+        return None
+    staff = db.session.get(Staff, int(staff_id))
+    if staff is None or not staff.active or staff.session_version != int(version):
+        return None
+    return staff

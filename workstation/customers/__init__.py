@@ -1,0 +1,1 @@
+"""Customer search and the customer profile, with access rules and audit."""

@@ -1,0 +1,93 @@
+"""Who may open which customer record, and on what basis."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from workstation import audit
+from workstation.errors import Forbidden, NotFound, ValidationFailed
+from workstation.extensions import db
+from workstation.models import AccessGrant, Customer, Role, Staff
+from workstation.types import utcnow
+
+ACCESS_REASONS = {
+    "customer_request": "Customer asked for help (call, video or chat)",
+    "colleague_cover": "Covering for the customer's account manager",
+    "complaint": "Complaint or dispute handling",
+    "fraud_check": "Fraud or risk check",
+    "audit_review": "Audit or compliance review",
+}
+MIN_REASON_TEXT = 10
+
+
+class ReasonRequired(Forbidden):
+    """The record lies outside the staff member's work: a reason must be given first."""
+
+
+def access_basis(staff: Staff, customer: Customer) -> str | None:
+    """Why this staff member may open this record now, or None if a reason is needed."""
+    if staff.role == Role.MANAGER and customer.manager_id == staff.id:
+        return "portfolio"
+    grant = db.session.scalar(
+        select(AccessGrant.id).where(
+            AccessGrant.staff_id == staff.id,
+            AccessGrant.customer_id == customer.id,
+            AccessGrant.expires_at > utcnow(),
+        )
+    )
+    return "stated reason" if grant else None
+
+
+def grant_access(
+    actor: audit.Actor,
+    staff: Staff,
+    customer_id: int,
+    reason_code: str,
+    reason_text: str,
+    lifetime: timedelta,
+) -> AccessGrant:
+    """Record a staff member's reason to open a record outside their work."""
+    customer = db.session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("No such customer.")
+    reason_text = (reason_text or "").strip()
+    if reason_code not in ACCESS_REASONS:
+        raise ValidationFailed("Choose why you need to open this record.")
+    if len(reason_text) < MIN_REASON_TEXT:
+        raise ValidationFailed(
+            f"Describe the reason in at least {MIN_REASON_TEXT} characters "
+            "(for example the case or call it belongs to)."
+        )
+    grant = AccessGrant(
+        staff_id=staff.id,
+        customer_id=customer.id,
+        reason_code=reason_code,
+        reason_text=reason_text[:1000],
+        expires_at=utcnow() + lifetime,
+    )
+    db.session.add(grant)
+    audit.record(
+        actor,
+        "customer.access_reason",
+        customer_id=customer.id,
+        object_type="customer",
+        object_id=customer.customer_no,
+        reason=f"{ACCESS_REASONS[reason_code]}: {reason_text}",
+    )
+    db.session.commit()
+    return grant
+
+
+def recent_out_of_portfolio_access(since_hours: int = 24, limit: int = 50) -> list[AccessGrant]:
+    """Reasons stated to open records outside one's work, newest first (for supervisors)."""
+    since = utcnow() - timedelta(hours=since_hours)
+    return list(
+        db.session.scalars(
+            select(AccessGrant)
+            .where(AccessGrant.granted_at >= since)
+            .order_by(AccessGrant.granted_at.desc())
+            .limit(limit)
+        )
+    )

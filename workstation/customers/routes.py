@@ -1,0 +1,61 @@
+"""Customer search (live, htmx) and the customer profile."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from workstation.core import core_banking
+from workstation.customers import access, service
+from workstation.errors import ValidationFailed
+from workstation.web import current_actor, render_page_or_fragment
+
+bp = Blueprint("customers", __name__, url_prefix="/customers")
+
+
+@bp.get("/search")
+@login_required
+def search():
+    """Search page; htmx asks for the result list alone as the user types."""
+    query = request.args.get("q", "")
+    hits = service.search_customers(
+        current_actor(), current_user, query, current_app.config["SEARCH_RESULT_LIMIT"]
+    )
+    return render_page_or_fragment(
+        "customers/search.html", "customers/_results.html", query=query, hits=hits
+    )
+
+
+@bp.get("/<int:customer_id>")
+@login_required
+def profile(customer_id: int):
+    """The customer profile; outside one's own work a reason is asked for first."""
+    try:
+        profile = service.open_profile(
+            current_actor(), current_user, core_banking(), customer_id
+        )
+    except access.ReasonRequired:
+        return redirect(url_for("customers.state_reason", customer_id=customer_id))
+    return render_template("customers/profile.html", profile=profile)
+
+
+@bp.route("/<int:customer_id>/reason", methods=["GET", "POST"])
+@login_required
+def state_reason(customer_id: int):
+    """Ask why a record outside the staff member's work is being opened."""
+    customer = service.customer_brief(customer_id)
+    context = {"customer": customer, "reasons": access.ACCESS_REASONS}
+    if request.method == "GET":
+        return render_template("customers/reason.html", **context)
+    try:
+        access.grant_access(
+            current_actor(),
+            current_user,
+            customer_id,
+            request.form.get("reason_code", ""),
+            request.form.get("reason_text", ""),
+            current_app.config["ACCESS_REASON_LIFETIME"],
+        )
+    except ValidationFailed as error:
+        return render_template("customers/reason.html", error=error.message, **context), 422
+    return redirect(url_for("customers.profile", customer_id=customer_id))
