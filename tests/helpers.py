@@ -25,6 +25,14 @@ from workstation.types import utcnow
 
 PASSWORD = "Test-Passw0rd!"
 _TEST_KEY = None
+_PASSWORD_HASH: list[str] = []
+
+
+def password_hash() -> str:
+    """The hash of the test password, computed once per run (argon2 is slow on purpose)."""
+    if not _PASSWORD_HASH:
+        _PASSWORD_HASH.append(hash_password(PASSWORD))
+    return _PASSWORD_HASH[0]
 
 
 def test_config(database_url: str, data_key: str | None = None) -> dict:
@@ -120,7 +128,7 @@ def make_staff(username: str, role: Role, branch_id: int | None = None, **extra)
         full_name=username.title(),
         role=Role(role).value,
         branch_id=branch_id,
-        password_hash=hash_password(PASSWORD),
+        password_hash=password_hash(),
         totp_secret=secret,
         totp_confirmed_at=utcnow(),
         **extra,
@@ -177,8 +185,9 @@ def make_customer(
     pan = new_card_number()
     add_card(customer.id, account.id, pan, "UnionPay debit card", years_valid=3)
     db.session.commit()
-    return CustomerRef(customer.id, customer.customer_no, full_name, customer.phone,
-                       pan[-4:], pan, id_number)
+    return CustomerRef(
+        customer.id, customer.customer_no, full_name, customer.phone, pan[-4:], pan, id_number
+    )
 
 
 def build_world() -> World:

@@ -29,8 +29,9 @@ def current_actor() -> Actor:
             ip=client_ip(),
             request_id=request_id,
         )
-    return Actor(staff_id=None, username="", role="anonymous", ip=client_ip(),
-                 request_id=request_id)
+    return Actor(
+        staff_id=None, username="", role="anonymous", ip=client_ip(), request_id=request_id
+    )
 
 
 def roles_required(*roles: Role):

@@ -78,7 +78,10 @@ def create_staff(actor: audit.Actor, new: NewStaff, min_password: int) -> Staff:
     db.session.add(staff)
     db.session.flush()
     audit.record(
-        actor, "staff.created", object_type="staff", object_id=staff.id,
+        actor,
+        "staff.created",
+        object_type="staff",
+        object_id=staff.id,
         detail={"username": username, "role": new.role},
     )
     db.session.commit()
@@ -149,9 +152,7 @@ def assign_portfolio(actor: audit.Actor, manager_id: int, customer_numbers: str)
         raise ValidationFailed("Enter at least one customer number.")
     if len(numbers) > 500:
         raise ValidationFailed("Assign at most 500 customers at a time.")
-    customers = db.session.scalars(
-        select(Customer).where(Customer.customer_no.in_(numbers))
-    ).all()
+    customers = db.session.scalars(select(Customer).where(Customer.customer_no.in_(numbers))).all()
     found = {c.customer_no for c in customers}
     unknown = [n for n in numbers if n not in found]
     if unknown:

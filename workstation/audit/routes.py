@@ -19,7 +19,10 @@ def log():
     filters = queries.AuditFilters.from_args(request.args)
     events, has_more = queries.find_events(filters)
     return render_page_or_fragment(
-        "audit/log.html", "audit/_events.html", events=events, filters=filters,
+        "audit/log.html",
+        "audit/_events.html",
+        events=events,
+        filters=filters,
         has_more=has_more,
     )
 
@@ -28,6 +31,4 @@ def log():
 @roles_required(Role.AUDITOR, Role.SUPERVISOR)
 def verify():
     """Walk the hash chain and show whether it is intact."""
-    return render_page_or_fragment(
-        "audit/verify.html", "audit/_verify.html", report=verify_chain()
-    )
+    return render_page_or_fragment("audit/verify.html", "audit/_verify.html", report=verify_chain())

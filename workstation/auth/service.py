@@ -58,7 +58,11 @@ def check_password(
         reason = (
             "unknown user"
             if staff is None
-            else "inactive" if not staff.active else "locked" if locked else "wrong password"
+            else "inactive"
+            if not staff.active
+            else "locked"
+            if locked
+            else "wrong password"
         )
         audit.record(
             actor,
@@ -120,8 +124,9 @@ def record_sign_out(actor: audit.Actor) -> None:
     db.session.commit()
 
 
-def change_password(actor: audit.Actor, staff: Staff, current: str, new: str, repeat: str,
-                    min_length: int) -> None:
+def change_password(
+    actor: audit.Actor, staff: Staff, current: str, new: str, repeat: str, min_length: int
+) -> None:
     """Replace a staff member's password after checking the current one."""
     if not password_matches(staff.password_hash, current or ""):
         raise ValidationFailed("The current password is not right.")

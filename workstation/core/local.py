@@ -46,8 +46,14 @@ def _customer_info(c: Customer) -> CustomerInfo:
 ACCOUNT_CLASSES = ("I", "II", "III")
 
 
-def add_card(customer_id: int, account_id: int, pan: str, product: str, years_valid: int,
-             status: str = "active") -> Card:
+def add_card(
+    customer_id: int,
+    account_id: int,
+    pan: str,
+    product: str,
+    years_valid: int,
+    status: str = "active",
+) -> Card:
     """Store a card: the number encrypted, its display parts and lookup digest beside it."""
     now = utcnow()
     card = Card(
@@ -162,7 +168,9 @@ class LocalCoreBanking:
         if account is None or account.customer_id != customer_id:
             raise NotFound("Unknown account for this customer.")
         pan = new_card_number()
-        while db.session.scalar(select(Card.id).where(Card.pan_digest == cipher.lookup_digest(pan))):
+        while db.session.scalar(
+            select(Card.id).where(Card.pan_digest == cipher.lookup_digest(pan))
+        ):
             pan = new_card_number()
         card = add_card(customer_id, account_id, pan, product, years_valid=5)
         return IssuedCard(card=_card_info(card), pan=pan)

@@ -31,9 +31,7 @@ def search():
 def profile(customer_id: int):
     """The customer profile; outside one's own work a reason is asked for first."""
     try:
-        profile = service.open_profile(
-            current_actor(), current_user, core_banking(), customer_id
-        )
+        profile = service.open_profile(current_actor(), current_user, core_banking(), customer_id)
     except access.ReasonRequired:
         return redirect(url_for("customers.state_reason", customer_id=customer_id))
     return render_template("customers/profile.html", profile=profile)

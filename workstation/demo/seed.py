@@ -42,13 +42,66 @@ STAFF = [
     ("admin1", "Zhao Lei", Role.ADMIN, "BJ01", ""),
     ("auditor1", "Wu Yan", Role.AUDITOR, "BJ01", ""),
 ]
-SURNAMES = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou",
-            "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo", "He", "Lin", "Gao", "Luo"]
-GIVEN = ["Wei", "Fang", "Na", "Min", "Jing", "Li", "Qiang", "Lei", "Jun", "Yang", "Yong",
-         "Yan", "Jie", "Tao", "Ming", "Chao", "Xiu", "Xia", "Hui", "Ping", "Gang", "Hong"]
+SURNAMES = [
+    "Wang",
+    "Li",
+    "Zhang",
+    "Liu",
+    "Chen",
+    "Yang",
+    "Huang",
+    "Zhao",
+    "Wu",
+    "Zhou",
+    "Xu",
+    "Sun",
+    "Ma",
+    "Zhu",
+    "Hu",
+    "Guo",
+    "He",
+    "Lin",
+    "Gao",
+    "Luo",
+]
+GIVEN = [
+    "Wei",
+    "Fang",
+    "Na",
+    "Min",
+    "Jing",
+    "Li",
+    "Qiang",
+    "Lei",
+    "Jun",
+    "Yang",
+    "Yong",
+    "Yan",
+    "Jie",
+    "Tao",
+    "Ming",
+    "Chao",
+    "Xiu",
+    "Xia",
+    "Hui",
+    "Ping",
+    "Gang",
+    "Hong",
+]
 REGIONS = ["110101", "110102", "110105", "110108", "310101", "310104", "310105", "310110"]
-MERCHANTS = ["Salary", "Supermarket", "Utilities", "Rent", "Restaurant", "Online shop",
-             "ATM withdrawal", "Transfer in", "Transfer out", "Metro card top-up"]
+STREETS = ["Chang'an", "Jianguo", "Nanjing", "Huaihai"]
+MERCHANTS = [
+    "Salary",
+    "Supermarket",
+    "Utilities",
+    "Rent",
+    "Restaurant",
+    "Online shop",
+    "ATM withdrawal",
+    "Transfer in",
+    "Transfer out",
+    "Metro card top-up",
+]
 
 
 def demo_password() -> str:
@@ -123,15 +176,17 @@ def _seed_customer(rng: random.Random, index: int, branches, staff) -> None:
     birth = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
     manager = staff["manager1"] if index <= 60 else staff["manager2"] if index <= 120 else None
     branch = branches["BJ01"] if index % 2 else branches["SH01"]
+    middle = rng.choice(["", " " + rng.choice(GIVEN)])
+    full_name = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}{middle}"
     customer = register_customer(
         NewCustomer(
             customer_no=customer_no,
-            full_name=f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}{rng.choice(['', ' ' + rng.choice(GIVEN)])}".strip(),
+            full_name=full_name,
             phone=f"+86 13{rng.randrange(10)} {rng.randrange(10**8):08d}",
             birth_date=birth,
             id_number=_resident_id(rng, birth),
             email=f"customer{index}@example.com",
-            address=f"{rng.randrange(1, 300)} {rng.choice(['Chang an', 'Jianguo', 'Nanjing', 'Huaihai'])} Road",
+            address=f"{rng.randrange(1, 300)} {rng.choice(STREETS)} Road",
             manager_id=manager.id if manager else None,
             home_branch_id=branch.id,
         )
@@ -155,8 +210,14 @@ def _seed_customer(rng: random.Random, index: int, branches, staff) -> None:
         _seed_history(rng, account, to_money(rng.uniform(500, 250000)))
         if currency == "CNY":
             status = rng.choices(["active", "locked", "lost"], weights=[90, 6, 4])[0]
-            add_card(customer.id, account.id, new_card_number(rng=rng), "UnionPay debit card",
-                     years_valid=rng.randrange(1, 6), status=status)
+            add_card(
+                customer.id,
+                account.id,
+                new_card_number(rng=rng),
+                "UnionPay debit card",
+                years_valid=rng.randrange(1, 6),
+                status=status,
+            )
     db.session.add(
         ServiceRecord(
             customer_id=customer.id,

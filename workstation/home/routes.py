@@ -22,8 +22,11 @@ def index():
         page = request.args.get("page", "1")
         customers, total = service.portfolio(current_user.id, int(page) if page.isdigit() else 1)
         return render_template(
-            "home/manager.html", customers=customers, total=total,
-            page=int(page) if page.isdigit() else 1, page_size=service.PAGE_SIZE,
+            "home/manager.html",
+            customers=customers,
+            total=total,
+            page=int(page) if page.isdigit() else 1,
+            page_size=service.PAGE_SIZE,
         )
     if role == Role.SUPERVISOR:
         return render_template(

@@ -71,9 +71,7 @@ def supervisor_overview(branch_id: int | None) -> dict:
     now = utcnow()
     return {
         "team": list(db.session.scalars(team_query.order_by(Staff.username))),
-        "locked": list(
-            db.session.scalars(select(Staff).where(Staff.locked_until > now))
-        ),
+        "locked": list(db.session.scalars(select(Staff).where(Staff.locked_until > now))),
         "access": recent_out_of_portfolio_access(since_hours=24),
         "failed_sign_ins": db.session.scalar(
             select(func.count(AuditEvent.id)).where(

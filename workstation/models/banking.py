@@ -35,9 +35,7 @@ class Customer(db.Model):
 
     manager: Mapped[Staff | None] = relationship()
     home_branch: Mapped[Branch | None] = relationship()
-    accounts: Mapped[list[Account]] = relationship(
-        back_populates="customer", order_by="Account.id"
-    )
+    accounts: Mapped[list[Account]] = relationship(back_populates="customer", order_by="Account.id")
     cards: Mapped[list[Card]] = relationship(back_populates="customer", order_by="Card.id")
 
 

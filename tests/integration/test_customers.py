@@ -1,0 +1,165 @@
+"""Customer search and profile: live results, masking, access reasons, audit."""
+
+import re
+
+import pytest
+from sqlalchemy import select, text
+
+from workstation.extensions import db
+from workstation.models import AccessGrant, AuditEvent, Card
+
+HX = {"HX-Request": "true"}
+
+
+def _search(client, query):
+    return client.get("/customers/search", query_string={"q": query}, headers=HX)
+
+
+@pytest.fixture
+def agent_client(client, world, sign_in):
+    sign_in(world.staff["agent"])
+    return client
+
+
+def test_search_by_name_phone_number_and_card_digits(agent_client, world):
+    wang = world.customers[0]
+    assert "Wang Fang" in _search(agent_client, "wang").get_data(as_text=True)
+    assert "Wang Fang" in _search(agent_client, "138 0013 8001").get_data(as_text=True)
+    assert "Wang Fang" in _search(agent_client, wang.customer_no).get_data(as_text=True)
+    by_card = _search(agent_client, wang.card_last4).get_data(as_text=True)
+    assert "Wang Fang" in by_card
+
+
+def test_htmx_gets_a_fragment_and_a_browser_the_page(agent_client):
+    fragment = _search(agent_client, "Li Wei")
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "HX-Request" in fragment.headers.get("Vary", "")
+    page = agent_client.get("/customers/search?q=Li+Wei")
+    assert "<html" in page.get_data(as_text=True) and "Li Wei" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "%",
+        "_",
+        "'; DROP TABLE customers; --",
+        "\\",
+        "<script>alert(1)</script>",
+        "𝔘ñí©ødé",
+        "9" * 200,
+    ],
+)
+def test_any_characters_give_results_or_no_match(agent_client, query):
+    response = _search(agent_client, query)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "No match" in body or "<table" in body
+    assert "<script>alert(1)</script>" not in body
+
+
+def test_results_mask_phone_numbers(agent_client, world):
+    body = _search(agent_client, "Wang").get_data(as_text=True)
+    assert world.customers[0].phone not in body
+
+
+def test_manager_opens_own_customer_without_reason(client, world, sign_in, app):
+    sign_in(world.staff["manager"])
+    own = world.customers[0]
+    page = client.get(f"/customers/{own.id}")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert own.full_name in body and "portfolio" in body
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "customer.view")
+        ).one()
+        assert event.customer_id == own.id and event.outcome == "ok"
+        assert event.actor_username == "manager1" and event.request_id
+
+
+def test_profile_shows_masked_numbers_only(client, world, sign_in, app):
+    sign_in(world.staff["manager"])
+    own = world.customers[0]
+    body = client.get(f"/customers/{own.id}").get_data(as_text=True)
+    digits_only = re.sub(r"[\s•]", "", body)
+    assert own.pan not in digits_only
+    assert own.id_number not in body and own.id_number[:14] not in body
+    assert own.pan[-4:] in body and own.id_number[-4:] in body
+    with app.app_context():
+        card = db.session.scalars(select(Card).where(Card.customer_id == own.id)).one()
+        assert card.pan == own.pan  # readable by the application
+        raw = db.session.execute(
+            text("SELECT pan FROM cards WHERE id = :id"), {"id": card.id}
+        ).scalar_one()
+    assert own.pan not in str(raw)  # but encrypted at rest
+
+
+def test_card_and_id_numbers_are_encrypted_in_the_database(app, world):
+    customer = world.customers[0]
+    with app.app_context():
+        raw_id = db.session.execute(
+            text("SELECT id_number FROM customers WHERE id = :id"), {"id": customer.id}
+        ).scalar_one()
+    assert customer.id_number not in raw_id
+
+
+@pytest.mark.parametrize("role", ["agent", "manager2", "supervisor", "auditor", "admin"])
+def test_others_must_state_a_reason_first(client, world, sign_in, app, role):
+    sign_in(world.staff[role])
+    customer = world.customers[0]
+    first = client.get(f"/customers/{customer.id}")
+    assert first.status_code == 302 and first.headers["Location"].endswith("/reason")
+    too_short = client.post(
+        f"/customers/{customer.id}/reason",
+        data={"reason_code": "customer_request", "reason_text": "x"},
+    )
+    assert too_short.status_code == 422
+    granted = client.post(
+        f"/customers/{customer.id}/reason",
+        data={"reason_code": "customer_request", "reason_text": "Inbound call ref 5521 lost card"},
+    )
+    assert granted.status_code == 302
+    profile = client.get(f"/customers/{customer.id}")
+    assert profile.status_code == 200 and customer.full_name in profile.get_data(as_text=True)
+    with app.app_context():
+        actions = [
+            (e.action, e.outcome)
+            for e in db.session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.customer_id == customer.id)
+                .order_by(AuditEvent.id)
+            )
+        ]
+        assert actions == [
+            ("customer.view", "reason_required"),
+            ("customer.access_reason", "ok"),
+            ("customer.view", "ok"),
+        ]
+        assert db.session.scalar(select(AccessGrant.reason_code)) == "customer_request"
+
+
+def test_unknown_reason_code_is_refused(agent_client, world):
+    response = agent_client.post(
+        f"/customers/{world.customers[0].id}/reason",
+        data={"reason_code": "curiosity", "reason_text": "just looking around here"},
+    )
+    assert response.status_code == 422
+    assert agent_client.get(f"/customers/{world.customers[0].id}").status_code == 302
+
+
+def test_missing_customer_is_a_404_page(agent_client):
+    response = agent_client.get("/customers/999999")
+    assert response.status_code == 404
+    assert "No customer" in response.get_data(as_text=True)
+    assert agent_client.get("/customers/999999/reason").status_code == 404
+
+
+def test_signed_out_user_cannot_search(client, world):
+    response = client.get("/customers/search?q=Wang")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_manager_home_lists_the_portfolio(client, world, sign_in):
+    body = sign_in(world.staff["manager"]).get_data(as_text=True)
+    assert "Wang Fang" in body and "Li Wei" in body and "Zhang Min" not in body
