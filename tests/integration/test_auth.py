@@ -161,3 +161,15 @@ def test_sign_out_ends_the_session(client, world, sign_in):
     sign_in(world.staff["agent"])
     client.post("/auth/logout")
     assert client.get("/").status_code == 302
+
+
+def test_sign_in_attempts_are_rate_limited_per_address(app, world):
+    app.config["SIGN_IN_RATE_LIMIT"] = "3 per minute"
+    client = app.test_client()
+    statuses = [
+        client.post("/auth/login", data={"username": "nobody", "password": "x"}).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [401, 401, 401, 429]
+    page = client.post("/auth/login", data={"username": "nobody", "password": "x"})
+    assert "Too Many Requests" in page.get_data(as_text=True)

@@ -163,3 +163,25 @@ def test_signed_out_user_cannot_search(client, world):
 def test_manager_home_lists_the_portfolio(client, world, sign_in):
     body = sign_in(world.staff["manager"]).get_data(as_text=True)
     assert "Wang Fang" in body and "Li Wei" in body and "Zhang Min" not in body
+
+
+def test_areas_add_links_and_panels_to_the_profile(app, client, world, sign_in):
+    from flask import Blueprint
+
+    from workstation.customers.extensions import add_profile_link, add_profile_panel
+
+    extra = Blueprint("extra_area", __name__)
+
+    @extra.get("/extra/<int:customer_id>")
+    def page(customer_id):
+        return f"extra {customer_id}"
+
+    app.register_blueprint(extra)
+    add_profile_link(app, "Extra things", "extra_area.page")
+    add_profile_panel(app, "Extra panel", "extra_area.page", refresh_event="extra-changed")
+    add_profile_link(app, "Auditors only", "extra_area.page", roles=["auditor"])
+    sign_in(world.staff["manager"])
+    body = client.get(f"/customers/{world.customers[0].id}").get_data(as_text=True)
+    assert "Extra things" in body and f"/extra/{world.customers[0].id}" in body
+    assert "extra-changed from:body" in body
+    assert "Auditors only" not in body

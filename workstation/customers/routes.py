@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from workstation.core import core_banking
 from workstation.customers import access, service
+from workstation.customers.extensions import profile_extensions
 from workstation.errors import ValidationFailed
 from workstation.web import current_actor, render_page_or_fragment
 
@@ -34,7 +35,11 @@ def profile(customer_id: int):
         profile = service.open_profile(current_actor(), current_user, core_banking(), customer_id)
     except access.ReasonRequired:
         return redirect(url_for("customers.state_reason", customer_id=customer_id))
-    return render_template("customers/profile.html", profile=profile)
+    return render_template(
+        "customers/profile.html",
+        profile=profile,
+        extensions=profile_extensions(current_user.role),
+    )
 
 
 @bp.route("/<int:customer_id>/reason", methods=["GET", "POST"])
