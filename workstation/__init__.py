@@ -101,6 +101,9 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, home_bp, customers_bp, admin_bp, audit_bp, health_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(health_bp)
+    from appointments import init_app as init_appointments
+
+    init_appointments(app)
     from workstation.customer_auth import register_customer_channel
 
     register_customer_channel(app)
