@@ -107,6 +107,9 @@ def register_blueprints(app: Flask) -> None:
     from workstation.customer_auth import register_customer_channel
 
     register_customer_channel(app)
+    from workstation.live import init_live
+
+    init_live(app)
 
 
 def register_web_layer(app: Flask) -> None:
