@@ -84,6 +84,8 @@ def test_role_signs_in_searches_and_opens_a_profile(live_server, browser, screen
 
         _open_from_results(page, customer)
         if not own:
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            page.screenshot(path=screenshots / f"e2e-{username}-reason.png", full_page=True)
             _state_reason(page, customer)
         _check_profile(page, customer, "portfolio" if own else "stated reason")
         watch.remember_dom(page)
