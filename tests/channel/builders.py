@@ -44,3 +44,22 @@ def web_sign_in(client, app, phone: str):
     assert response.status_code == 302, response.get_data(as_text=True)
     return client.post("/m/sign-in/code", data={"code": latest_code(app, phone)},
                        follow_redirects=True)
+
+
+def push(app, customer_id: int, kind: str = "confirm", payload: dict | None = None, **options):
+    """Create a task as a staff system actor and commit; returns its wire form."""
+    from workstation.audit import Actor
+    from workstation.tasks.delivery import task_wire
+    from workstation.tasks.service import create_task
+
+    payload = payload or {"summary": "Lock card ending 1234 temporarily",
+                          "details": [{"label": "Card", "value": "6222 0000 1111 1234"}]}
+    with app.app_context():
+        task = create_task(Actor.system("test"), customer_id, kind, payload, **options)
+        db.session.commit()
+        return task_wire(task)
+
+
+def events_named(device, name: str, namespace: str = "/customer") -> list:
+    """The payloads of one event a Socket.IO test client received."""
+    return [r["args"][0] for r in device.get_received(namespace) if r["name"] == name]

@@ -19,3 +19,6 @@ def register_customer_channel(app: Flask) -> None:
     app.register_blueprint(demo_bp)
     csrf.exempt(api_bp)
     register_socket_handlers()
+    from workstation.tasks import register_tasks
+
+    register_tasks(app)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 
 def home_context(customer_id: int) -> dict:
-    """Pending tasks for the home screen (empty until the task outbox is installed)."""
-    try:
-        from workstation.tasks.service import pending_tasks_for
-    except ImportError:
-        return {"tasks": []}
-    return {"tasks": pending_tasks_for(customer_id)}
+    """The customer's open tasks and the kind labels to show beside them."""
+    from workstation.tasks.kinds import KINDS
+    from workstation.tasks.service import pending_tasks_for
+
+    return {"tasks": pending_tasks_for(customer_id), "kinds": KINDS}

@@ -1,0 +1,25 @@
+"""Customer tasks: the persisted outbox pushed to the customer's devices (the push channel)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_tasks(app: Flask) -> None:
+    """Mount the task API, screens, staff panel, socket events, commands and expiry job."""
+    from workstation.extensions import csrf
+    from workstation.tasks import models  # noqa: F401  (tables on the metadata)
+    from workstation.tasks.api import bp as api_bp
+    from workstation.tasks.cli import register_task_commands
+    from workstation.tasks.events import register_task_events
+    from workstation.tasks.jobs import ensure_expiry_loop
+    from workstation.tasks.mobile import bp as mobile_bp
+    from workstation.tasks.staff import bp as staff_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(mobile_bp)
+    app.register_blueprint(staff_bp)
+    csrf.exempt(api_bp)
+    register_task_events()
+    register_task_commands(app)
+    app.before_request(lambda: ensure_expiry_loop(app))

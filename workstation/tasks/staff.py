@@ -1,0 +1,110 @@
+"""Staff side of customer tasks: the live task panel of a customer, cancel, answer files."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from workstation import audit
+from workstation.customers.access import access_basis
+from workstation.errors import Forbidden, NotFound
+from workstation.extensions import db
+from workstation.models import Customer, Staff
+from workstation.tasks import service
+from workstation.tasks.kinds import KINDS
+from workstation.tasks.models import CustomerTask, CustomerTaskFile
+from workstation.web import current_actor, render_page_or_fragment
+
+bp = Blueprint("tasks", __name__, url_prefix="/customers")
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: CustomerTask
+    label: str
+    answer: dict
+
+
+def _customer_with_access(actor: audit.Actor, staff: Staff, customer_id: int,
+                          action: str) -> Customer:
+    customer = db.session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("No customer with that number exists.")
+    basis = access_basis(staff, customer)
+    audit.record(actor, action, customer_id=customer.id, object_type="customer",
+                 object_id=customer.customer_no, reason=basis or "",
+                 outcome="ok" if basis else "refused")
+    if basis is None:
+        db.session.commit()
+        raise Forbidden("Open the customer's profile (and state a reason if asked) first.")
+    return customer
+
+
+def task_panel(actor: audit.Actor, staff: Staff, customer_id: int, limit: int = 30):
+    """The customer and their latest tasks, for a staff member with access (audited)."""
+    customer = _customer_with_access(actor, staff, customer_id, "customer.tasks_view")
+    tasks = db.session.scalars(select(CustomerTask).where(CustomerTask.customer_id == customer.id)
+                               .order_by(CustomerTask.seq.desc()).limit(limit))
+    rows = [TaskRow(t, KINDS[t.kind].label, json.loads(t.answer_json or "{}")) for t in tasks]
+    db.session.commit()
+    return customer, rows
+
+
+def cancel_for_staff(actor: audit.Actor, staff: Staff, customer_id: int, task_id: str,
+                     reason: str) -> None:
+    """Withdraw an open task of a customer the staff member may serve."""
+    _customer_with_access(actor, staff, customer_id, "customer.task_cancel")
+    service.cancel_task(actor, customer_id, task_id, reason.strip()[:255] or "Withdrawn by staff.")
+    db.session.commit()
+
+
+def answer_file(actor: audit.Actor, staff: Staff, customer_id: int, task_id: str,
+                file_id: int) -> CustomerTaskFile:
+    """A file the customer sent in answer to a task (audited download)."""
+    _customer_with_access(actor, staff, customer_id, "customer.task_file_view")
+    task = service.customer_task(customer_id, task_id)
+    stored = db.session.get(CustomerTaskFile, file_id)
+    if stored is None or stored.task_id != task.id:
+        raise NotFound("No such file.")
+    db.session.commit()
+    return stored
+
+
+def _render_panel(customer_id: int, error: str = ""):
+    customer, rows = task_panel(current_actor(), current_user, customer_id)
+    return render_page_or_fragment("tasks/panel.html", "tasks/_panel.html",
+                                   customer=customer, rows=rows, error=error)
+
+
+@bp.get("/<int:customer_id>/tasks")
+@login_required
+def panel(customer_id: int):
+    """The customer's tasks with live status; htmx gets the panel fragment alone."""
+    return _render_panel(customer_id)
+
+
+@bp.post("/<int:customer_id>/tasks/<task_id>/cancel")
+@login_required
+def cancel(customer_id: int, task_id: str):
+    """Withdraw an open task; the panel comes back with the new status."""
+    try:
+        cancel_for_staff(current_actor(), current_user, customer_id, task_id,
+                         request.form.get("reason", ""))
+    except service.TaskRefused as error:
+        db.session.rollback()
+        return _render_panel(customer_id, error.message), 409
+    return _render_panel(customer_id)
+
+
+@bp.get("/<int:customer_id>/tasks/<task_id>/files/<int:file_id>")
+@login_required
+def file(customer_id: int, task_id: str, file_id: int):
+    """Download an uploaded document or a drawn signature."""
+    stored = answer_file(current_actor(), current_user, customer_id, task_id, file_id)
+    return Response(stored.content, mimetype=stored.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{stored.filename}"',
+        "Cache-Control": "no-store"})
