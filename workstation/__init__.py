@@ -110,6 +110,9 @@ def register_blueprints(app: Flask) -> None:
     from workstation.live import init_live
 
     init_live(app)
+    from workstation.documents import init_app as init_documents
+
+    init_documents(app)
 
 
 def register_web_layer(app: Flask) -> None:

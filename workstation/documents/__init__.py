@@ -1,0 +1,50 @@
+"""Certificates, statements and fee invoices as numbered, signed, verifiable PDFs."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from workstation.documents.registry import (
+    DocumentType,
+    Prepared,
+    PrepareRequest,
+    document_type,
+    document_types,
+    register_document_type,
+)
+
+__all__ = [
+    "DocumentType",
+    "PrepareRequest",
+    "Prepared",
+    "document_type",
+    "document_types",
+    "init_app",
+    "register_document_type",
+]
+
+
+def register_builtin_types() -> None:
+    """The document types this package ships with."""
+    from workstation.documents.certificates import BALANCE_CERTIFICATE, DEPOSIT_CERTIFICATE
+    from workstation.documents.invoices import FEE_INVOICE
+    from workstation.documents.statements import STATEMENT
+
+    for kind in (BALANCE_CERTIFICATE, DEPOSIT_CERTIFICATE, STATEMENT, FEE_INVOICE):
+        register_document_type(kind)
+
+
+def init_app(app: Flask) -> None:
+    """Settings, models, document types, views and the `documents` commands."""
+    from workstation.documents import models  # noqa: F401  (tables on the metadata)
+    from workstation.documents.cli import documents_cli
+    from workstation.documents.mobile import bp as mobile_bp
+    from workstation.documents.public import bp as public_bp
+    from workstation.documents.routes import bp as staff_bp
+    from workstation.documents.settings import apply_settings
+
+    apply_settings(app.config)
+    register_builtin_types()
+    for blueprint in (staff_bp, public_bp, mobile_bp):
+        app.register_blueprint(blueprint)
+    app.cli.add_command(documents_cli)
