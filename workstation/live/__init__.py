@@ -12,9 +12,9 @@ def init_live(app: Flask) -> None:
     """Read the STUN/TURN configuration, mount the views and the socket handlers."""
     from workstation.extensions import csrf
     from workstation.live import models  # noqa: F401  (tables on the metadata)
-    from workstation.live.events import register_events
     from workstation.live.api import bp as api_bp
     from workstation.live.board import duration
+    from workstation.live.events import register_events
     from workstation.live.mobile import bp as mobile_bp
     from workstation.live.routes import bp as staff_bp
     from workstation.live.signaling import parse_ice_servers

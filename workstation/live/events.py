@@ -145,14 +145,6 @@ def staff_signal(payload: dict):
     return {}
 
 
-@live_event("live:media", STAFF_NS)
-def staff_media(payload: dict):
-    """How video is going on the agent's side (connected, failed, no camera)."""
-    session = service.session_for_agent(_staff(), payload.get("session_id"))
-    customer.set_media_state(session, payload.get("state"), "staff")
-    return {}
-
-
 # ----- customer ------------------------------------------------------------------------------
 
 @live_event("live:queue:status", CUSTOMER_NS)

@@ -98,10 +98,10 @@ def open_room(actor: audit.Actor, staff: Staff, session_id: int) -> LiveSession:
 
 def staff_sessions(staff_id: int) -> list[LiveSession]:
     """Sessions this staff member is serving or monitoring now."""
-    return list(db.session.scalars(
-        select(LiveSession).join(SessionParticipant).where(
-            LiveSession.status == "active", SessionParticipant.staff_id == staff_id,
-            SessionParticipant.left_at.is_(None)).order_by(LiveSession.id).distinct()))
+    present = select(SessionParticipant.session_id).where(
+        SessionParticipant.staff_id == staff_id, SessionParticipant.left_at.is_(None))
+    return list(db.session.scalars(select(LiveSession).where(
+        LiveSession.status == "active", LiveSession.id.in_(present)).order_by(LiveSession.id)))
 
 
 def add_note(actor: audit.Actor, staff: Staff, session_id: int, body: str) -> SessionNote:
