@@ -104,6 +104,9 @@ def register_blueprints(app: Flask) -> None:
     from appointments import init_app as init_appointments
 
     init_appointments(app)
+    from workstation.onboarding import init_onboarding
+
+    init_onboarding(app)
     from workstation.customer_auth import register_customer_channel
 
     register_customer_channel(app)

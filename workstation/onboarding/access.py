@@ -1,0 +1,50 @@
+"""Loading an application for the staff member or the customer who may see it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from workstation.customers.access import ReasonRequired, access_basis
+from workstation.errors import NotFound
+from workstation.extensions import db
+from workstation.models import Role, Staff
+from workstation.onboarding.models import OnboardingApplication
+
+STAFF_ROLES = (Role.AGENT, Role.MANAGER, Role.SUPERVISOR)
+
+
+def by_reference(reference: str, *, lock: bool = False) -> OnboardingApplication:
+    """The application with this reference; NotFound otherwise."""
+    query = select(OnboardingApplication).where(
+        OnboardingApplication.reference == (reference or "")[:20])
+    if lock:
+        query = query.with_for_update()
+    application = db.session.scalar(query)
+    if application is None:
+        raise NotFound("No such application.")
+    return application
+
+
+def may_staff_open(staff: Staff, application: OnboardingApplication) -> bool:
+    """Supervisors review every application; others their own or their customers'."""
+    if staff.role in (Role.SUPERVISOR, Role.AUDITOR):
+        return True
+    if application.prepared_by_id == staff.id:
+        return True
+    return access_basis(staff, application.customer) is not None
+
+
+def for_staff(staff: Staff, reference: str, *, lock: bool = False) -> OnboardingApplication:
+    """The application if this staff member may open it; ReasonRequired when a reason is due."""
+    application = by_reference(reference, lock=lock)
+    if not may_staff_open(staff, application):
+        raise ReasonRequired("State why you open this customer's record first.")
+    return application
+
+
+def for_customer(customer_id: int, reference: str, *, lock: bool = False) -> OnboardingApplication:
+    """The customer's own application; NotFound for anyone else's."""
+    application = by_reference(reference, lock=lock)
+    if application.customer_id != customer_id:
+        raise NotFound("No such application.")
+    return application

@@ -1,0 +1,259 @@
+"""Staff pages: applications, steps, the supervisor's review queue and the watch-list."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from workstation import audit
+from workstation.customers.access import ReasonRequired
+from workstation.errors import DomainError, NotFound, ValidationFailed
+from workstation.extensions import db
+from workstation.models import Customer, Role
+from workstation.onboarding import access, decisions, fulfilment, queries, service, watchlist
+from workstation.onboarding.models import DOCUMENT_SLOTS
+from workstation.onboarding.page import detail_context
+from workstation.web import current_actor, render_page_or_fragment, roles_required
+
+bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
+WORKERS = (Role.AGENT, Role.MANAGER, Role.SUPERVISOR)
+READERS = (*WORKERS, Role.AUDITOR)
+
+
+def _load(reference: str, *, lock: bool = False):
+    try:
+        return access.for_staff(current_user, reference, lock=lock)
+    except ReasonRequired:
+        application = access.by_reference(reference)
+        raise _Redirect(url_for("customers.state_reason",
+                                customer_id=application.customer_id)) from None
+
+
+class _Redirect(Exception):
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+
+@bp.errorhandler(_Redirect)
+def _redirect(error: _Redirect):
+    flash("State why you open this customer's record first.", "info")
+    return redirect(error.target)
+
+
+@bp.get("/")
+@roles_required(*READERS)
+def index():
+    """The applications this staff member works on, and a form to start one."""
+    status = request.args.get("status", "")
+    status = status if status in queries.STATUS_LABELS else ""
+    return render_template("onboarding/index.html", status=status, labels=queries.STATUS_LABELS,
+                           applications=queries.applications_for_staff(current_user, status),
+                           customer_no=request.args.get("customer_no", ""))
+
+
+@bp.post("/start")
+@roles_required(*WORKERS)
+def start():
+    """Start an application for a customer (by customer number or id)."""
+    customer = _customer_from_form()
+    if access.access_basis(current_user, customer) is None and \
+            current_user.role != Role.SUPERVISOR:
+        return redirect(url_for("customers.state_reason", customer_id=customer.id))
+    starter = service.Starter(current_actor(), staff_id=current_user.id)
+    try:
+        application = service.start_application(starter, customer.id)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("onboarding.index", customer_no=customer.customer_no)), 303
+    flash(f"Application {application.reference} started.", "success")
+    return redirect(url_for("onboarding.detail", reference=application.reference))
+
+
+def _customer_from_form() -> Customer:
+    number = (request.form.get("customer_no") or "").strip().upper()[:16]
+    query = select(Customer).where(Customer.customer_no == number)
+    if not number and (request.form.get("customer_id") or "").isdigit():
+        query = select(Customer).where(Customer.id == int(request.form["customer_id"]))
+    customer = db.session.scalar(query)
+    if customer is None:
+        raise NotFound("No customer with that number.")
+    return customer
+
+
+@bp.get("/<reference>")
+@roles_required(*READERS)
+def detail(reference: str):
+    """An application: its steps, documents, decisions and what happened after approval."""
+    application = _load(reference)
+    audit.record(current_actor(), "onboarding.viewed", customer_id=application.customer_id,
+                 object_type="onboarding_application", object_id=application.reference)
+    db.session.commit()
+    return render_page_or_fragment("onboarding/detail.html", "onboarding/_status.html",
+                                   **detail_context(application))
+
+
+def _render_error(application, error: DomainError, step: str = ""):
+    context = detail_context(application)
+    return render_template("onboarding/detail.html", error=error.message, error_step=step,
+                           form=request.form, **context), error.status_code
+
+
+@bp.post("/<reference>/steps/<step>")
+@roles_required(*WORKERS)
+def save_step(reference: str, step: str):
+    """Save one step; the form comes back with the reason when it is refused."""
+    application = _load(reference, lock=True)
+    try:
+        service.save_step(current_actor(), application, step, request.form)
+    except DomainError as error:
+        return _render_error(access.by_reference(reference), error, step)
+    return redirect(url_for("onboarding.detail", reference=reference, _anchor=step))
+
+
+@bp.post("/<reference>/documents/<slot>")
+@roles_required(*WORKERS)
+def upload_document(reference: str, slot: str):
+    """A photo the staff member received (for example a capture during the video call)."""
+    application = _load(reference, lock=True)
+    upload = request.files.get("photo")
+    try:
+        if upload is None:
+            raise ValidationFailed("Choose a photo to send.")
+        service.attach_document(current_actor(), application, slot,
+                                upload.read(service.current_settings().image_max_bytes + 1),
+                                "staff")
+    except DomainError as error:
+        return _render_error(access.by_reference(reference), error, "documents")
+    return redirect(url_for("onboarding.detail", reference=reference, _anchor="documents"))
+
+
+@bp.post("/<reference>/request-photos")
+@roles_required(*WORKERS)
+def request_photos(reference: str):
+    """Ask the customer's phone for the ID photos and selfie still missing."""
+    application = _load(reference, lock=True)
+    have = service.documents_of(application)
+    missing = tuple(s for s in DOCUMENT_SLOTS if s not in have)
+    try:
+        if not missing:
+            raise ValidationFailed("All photos are already here.")
+        fulfilment.request_uploads(current_actor(), application, missing)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        return _render_error(access.by_reference(reference), error, "documents")
+    flash(f"{len(missing)} photo request(s) sent to the customer's phone.", "success")
+    return redirect(url_for("onboarding.detail", reference=reference, _anchor="documents"))
+
+
+@bp.post("/<reference>/submit")
+@roles_required(*WORKERS)
+def submit(reference: str):
+    """Send the application to screening; the decision shows at once."""
+    application = _load(reference, lock=True)
+    try:
+        decisions.submit(current_actor(), application)
+    except DomainError as error:
+        return _render_error(access.by_reference(reference), error, "submit")
+    return redirect(url_for("onboarding.detail", reference=reference, _anchor="decisions"))
+
+
+@bp.post("/<reference>/withdraw")
+@roles_required(*WORKERS)
+def withdraw(reference: str):
+    """Withdraw an application at the customer's request."""
+    application = _load(reference, lock=True)
+    decisions.withdraw(current_actor(), application, request.form.get("reason", ""))
+    flash(f"Application {reference} withdrawn.", "success")
+    return redirect(url_for("onboarding.detail", reference=reference))
+
+
+@bp.get("/review")
+@roles_required(Role.SUPERVISOR)
+def review_queue():
+    """Flagged applications waiting for a supervisor's decision."""
+    return render_template("onboarding/review_queue.html", applications=queries.review_queue())
+
+
+@bp.post("/<reference>/review")
+@roles_required(Role.SUPERVISOR)
+def review(reference: str):
+    """Approve or reject a flagged application (maker-checker: not one's own)."""
+    application = _load(reference, lock=True)
+    try:
+        decisions.review(current_actor(), current_user, application,
+                         request.form.get("outcome", ""), request.form.get("note", ""))
+    except DomainError as error:
+        return _render_error(access.by_reference(reference), error, "review")
+    flash(f"Decision on {reference} recorded.", "success")
+    return redirect(url_for("onboarding.review_queue"))
+
+
+@bp.post("/<reference>/resend-agreement")
+@roles_required(*WORKERS)
+def resend_agreement(reference: str):
+    """Send the agreement again when the signing request expired or was declined."""
+    application = _load(reference, lock=True)
+    try:
+        if application.status != "approved":
+            raise ValidationFailed("Only an approved application waits for a signature.")
+        fulfilment.cancel_open_tasks(current_actor(), application, "Replaced by a new request.")
+        fulfilment.ask_for_signature(current_actor(), application)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        return _render_error(access.by_reference(reference), error, "fulfilment")
+    flash("The agreement was sent to the customer's phone again.", "success")
+    return redirect(url_for("onboarding.detail", reference=reference, _anchor="fulfilment"))
+
+
+@bp.post("/<reference>/card-order")
+@roles_required(*WORKERS)
+def card_order(reference: str):
+    """Note that the physical card arrived at the branch, or was handed over."""
+    application = _load(reference, lock=True)
+    fulfilment.advance_card_order(current_actor(), application, request.form.get("step", ""))
+    return redirect(url_for("onboarding.detail", reference=reference, _anchor="fulfilment"))
+
+
+@bp.get("/<reference>/documents/<slot>")
+@roles_required(*READERS)
+def document_image(reference: str, slot: str):
+    """The photo itself, for the staff member checking the application (audited)."""
+    application = _load(reference)
+    document = service.documents_of(application).get(slot)
+    if document is None:
+        raise NotFound("No such photo.")
+    audit.record(current_actor(), "onboarding.document_viewed",
+                 customer_id=application.customer_id, object_type="onboarding_application",
+                 object_id=application.reference, detail={"slot": slot})
+    db.session.commit()
+    response = Response(document.content, mimetype=document.content_type)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+@bp.route("/watchlist", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.SUPERVISOR)
+def watchlist_page():
+    """The watch-list: its size, its imports, and (for administrators) a new import."""
+    error = None
+    if request.method == "POST":
+        if current_user.role != Role.ADMIN:
+            raise ValidationFailed("Only an administrator imports the watch-list.")
+        upload = request.files.get("file")
+        try:
+            if upload is None or not upload.filename:
+                raise ValidationFailed("Choose a CSV file to import.")
+            batch = watchlist.import_watchlist(current_actor(), upload.filename,
+                                               upload.read(watchlist.MAX_FILE_BYTES + 1))
+        except DomainError as e:
+            error = e.message
+        else:
+            flash(f"Imported {batch.entries} watch-list entries.", "success")
+            return redirect(url_for("onboarding.watchlist_page"))
+    context = watchlist.watchlist_summary()
+    return render_template("onboarding/watchlist.html", error=error, **context), \
+        422 if error else 200
