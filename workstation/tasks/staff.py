@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from workstation import audit
 from workstation.customers.access import access_basis
-from workstation.errors import Forbidden, NotFound
+from workstation.errors import Forbidden, NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.models import Customer, Staff
 from workstation.tasks import service
@@ -54,6 +54,20 @@ def task_panel(actor: audit.Actor, staff: Staff, customer_id: int, limit: int = 
     return customer, rows
 
 
+STAFF_KINDS = {"notice": "message", "rating": "question"}
+
+
+def push_from_staff(actor: audit.Actor, staff: Staff, customer_id: int, kind: str,
+                    text: str) -> CustomerTask:
+    """A staff member sends a message or a rating request to the customer's phone."""
+    if kind not in STAFF_KINDS:
+        raise ValidationFailed("Choose a message or a rating request.")
+    customer = _customer_with_access(actor, staff, customer_id, "customer.task_push")
+    task = service.create_task(actor, customer.id, kind, {STAFF_KINDS[kind]: text})
+    db.session.commit()
+    return task
+
+
 def cancel_for_staff(actor: audit.Actor, staff: Staff, customer_id: int, task_id: str,
                      reason: str) -> None:
     """Withdraw an open task of a customer the staff member may serve."""
@@ -84,6 +98,19 @@ def _render_panel(customer_id: int, error: str = ""):
 @login_required
 def panel(customer_id: int):
     """The customer's tasks with live status; htmx gets the panel fragment alone."""
+    return _render_panel(customer_id)
+
+
+@bp.post("/<int:customer_id>/tasks")
+@login_required
+def send(customer_id: int):
+    """Send a message or a rating request; the panel comes back with the new task."""
+    try:
+        push_from_staff(current_actor(), current_user, customer_id,
+                        request.form.get("kind", ""), request.form.get("text", ""))
+    except ValidationFailed as error:
+        db.session.rollback()
+        return _render_panel(customer_id, error.message), 422
     return _render_panel(customer_id)
 
 

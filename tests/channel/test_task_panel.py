@@ -1,0 +1,81 @@
+"""Staff see a customer's tasks live, send messages, and withdraw open tasks."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.channel.builders import api_sign_in, events_named, push
+from workstation.extensions import db, socketio
+from workstation.models import AuditEvent
+
+
+def test_manager_sends_a_message_that_reaches_the_phone(client, app, world, sign_in):
+    wang = world.customers[0]
+    token = api_sign_in(client, app, wang.phone)["token"]
+    device = socketio.test_client(app, namespace="/customer", auth={"token": token})
+    sign_in(world.staff["manager"])
+    page = client.get(f"/customers/{wang.id}/tasks")
+    assert page.status_code == 200 and "No task has been sent" in page.get_data(as_text=True)
+    sent = client.post(f"/customers/{wang.id}/tasks", headers={"HX-Request": "true"},
+                       data={"kind": "notice", "text": "Please bring your ID card"})
+    assert sent.status_code == 200
+    assert "A message from your bank" in sent.get_data(as_text=True)
+    [task] = events_named(device, "task")
+    assert task["payload"] == {"message": "Please bring your ID card"}
+    empty = client.post(f"/customers/{wang.id}/tasks", data={"kind": "notice", "text": ""})
+    assert empty.status_code == 422
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"customer.tasks_view", "customer.task_push", "task.created"} <= actions
+
+
+def test_panel_refuses_staff_without_access(client, app, world, sign_in):
+    push(app, world.customers[0].id)
+    sign_in(world.staff["manager2"])
+    response = client.get(f"/customers/{world.customers[0].id}/tasks")
+    assert response.status_code == 403
+    refused = client.post(f"/customers/{world.customers[0].id}/tasks",
+                          data={"kind": "notice", "text": "Hello"})
+    assert refused.status_code == 403
+    assert client.get("/customers/999999/tasks").status_code == 404
+
+
+def test_panel_needs_sign_in_and_csrf(client, app, world, sign_in):
+    assert client.get(f"/customers/{world.customers[0].id}/tasks").status_code == 302
+    sign_in(world.staff["manager"])
+    forged = client.post(f"/customers/{world.customers[0].id}/tasks",
+                         data={"kind": "notice", "text": "Hi"}, csrf=False)
+    assert forged.status_code == 400
+
+
+def test_withdrawn_task_disappears_from_the_phone(client, app, world, sign_in):
+    wang = world.customers[0]
+    token = api_sign_in(client, app, wang.phone)["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    task = push(app, wang.id)
+    sign_in(world.staff["manager"])
+    page = client.post(f"/customers/{wang.id}/tasks/{task['id']}/cancel",
+                       data={"reason": "Customer called instead"})
+    assert page.status_code == 200 and "cancelled" in page.get_data(as_text=True)
+    assert client.get("/api/v1/customer/tasks", headers=headers).json["tasks"] == []
+    again = client.post(f"/customers/{wang.id}/tasks/{task['id']}/cancel")
+    assert again.status_code == 409
+
+
+def test_panel_shows_answers_but_never_a_secret(client, app, world, sign_in):
+    from workstation.tasks.handlers import _handlers, register_answer_handler
+
+    wang = world.customers[0]
+    register_answer_handler("card_pin", lambda answer: None)
+    try:
+        task = push(app, wang.id, "set_secret", {"label": "New PIN"}, subject=("card_pin", 1))
+        token = api_sign_in(client, app, wang.phone)["token"]
+        client.post(f"/api/v1/customer/tasks/{task['id']}/answer",
+                    headers={"Authorization": f"Bearer {token}"},
+                    json={"payload_hash": task["payload_hash"], "decision": "accept",
+                          "data": {"secret": "582047", "repeat": "582047"}})
+    finally:
+        _handlers.pop("card_pin", None)
+    sign_in(world.staff["manager"])
+    text = client.get(f"/customers/{wang.id}/tasks").get_data(as_text=True)
+    assert "New secret set (never shown)" in text and "582047" not in text
