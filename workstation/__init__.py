@@ -113,6 +113,9 @@ def register_blueprints(app: Flask) -> None:
     from workstation.live import init_live
 
     init_live(app)
+    from workstation.cards import init_cards
+
+    init_cards(app)
     from workstation.documents import init_app as init_documents
 
     init_documents(app)
