@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 from flask import Flask
 
 
@@ -23,9 +21,15 @@ def init_app(app: Flask) -> None:
 
 
 def _customer_blueprints() -> list:
-    """The customer's screens and API, when customer sign-in is part of this build."""
-    if importlib.util.find_spec("appointments.customer_views") is None:
-        return []
-    from appointments.customer_views import api_bp, mobile_bp
+    """The customer's screens (linked from the mobile home) and the app's JSON API."""
+    from appointments.customer_api import api_bp
+    from appointments.customer_views import mobile_bp
+    from workstation.customer_auth.mobile import MOBILE_HOME_LINKS
+    from workstation.extensions import csrf
 
+    link = ("Branch appointments", "appointments_mobile.index",
+            "Book a branch visit, a large cash withdrawal or a card pickup")
+    if link not in MOBILE_HOME_LINKS:
+        MOBILE_HOME_LINKS.append(link)
+    csrf.exempt(api_bp)  # bearer clients; customer_required checks CSRF for cookie sessions
     return [mobile_bp, api_bp]
