@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -12,9 +10,9 @@ from appointments.models import Appointment, Reminder
 from appointments.settings import AppointmentSettings
 from workstation.audit import Actor
 from workstation.extensions import db
+from workstation.tasks.service import create_task
 from workstation.types import utcnow
 
-log = logging.getLogger(__name__)
 BATCH = 200
 
 
@@ -67,13 +65,6 @@ def pending_reminders(appointment_id: int) -> list[Reminder]:
     )
 
 
-def _task_creator():
-    try:
-        return importlib.import_module("workstation.tasks.service").create_task
-    except ImportError:
-        return None
-
-
 def reminder_payload(reminder: Reminder, zone) -> dict:
     """What the customer's device shows for a reminder."""
     appt = reminder.appointment
@@ -91,7 +82,6 @@ def send_due_reminders(now: datetime | None = None) -> int:
     from appointments.calendar import branch_zone
 
     now = now or utcnow()
-    create_task = _task_creator()
     due = list(
         db.session.scalars(
             select(Reminder)
@@ -108,15 +98,11 @@ def send_due_reminders(now: datetime | None = None) -> int:
         if not appt.is_active or appt.status != "booked":
             reminder.withdrawn_at = now
             continue
-        payload = reminder_payload(reminder, branch_zone(appt.branch))
-        if create_task is not None:
-            lifetime = min(max(appt.ends_at - now, timedelta(minutes=5)), timedelta(days=30))
-            create_task(actor, appt.customer_id, "notice", payload, expires_in=lifetime,
-                        subject=("appointment", appt.id))
-            reminder.channel = "task"
-        else:
-            log.info("reminder %s for %s: %s", reminder.kind, appt.reference, payload["message"])
-            reminder.channel = "log"
+        lifetime = min(max(appt.ends_at - now, timedelta(minutes=5)), timedelta(days=30))
+        create_task(actor, appt.customer_id, "notice",
+                    reminder_payload(reminder, branch_zone(appt.branch)), expires_in=lifetime,
+                    subject=("appointment", appt.id))
+        reminder.channel = "task"
         reminder.sent_at = now
     db.session.commit()
     return len(due)

@@ -219,10 +219,24 @@ def test_no_show_only_after_the_start(app, calendars):
         assert done.status == "no_show"
 
 
-def test_due_reminders_go_out_once(app, calendars):
+def test_due_reminders_reach_the_customer_as_notice_tasks_once(app, calendars):
+    from workstation.tasks.models import CustomerTask
+
     with app.app_context():
         appt = book(calendars)
-        hour_before = appt.starts_at - timedelta(minutes=59)
-        assert send_due_reminders(now=hour_before) == 2
-        assert send_due_reminders(now=hour_before) == 0
+        day_before = appt.starts_at - timedelta(hours=23)
+        assert send_due_reminders(now=day_before) == 1
+        assert send_due_reminders(now=day_before) == 0
+        tasks = list(db.session.scalars(select(CustomerTask).where(
+            CustomerTask.customer_id == appt.customer_id)))
+        assert [t.kind for t in tasks] == ["notice"]
+        assert appt.checkin_code in tasks[0].payload_json and "tomorrow" in tasks[0].payload_json
+        assert send_due_reminders(now=appt.starts_at - timedelta(minutes=59)) == 1
         assert pending_reminders(appt.id) == []
+
+
+def test_cancelled_appointment_sends_no_reminder(app, calendars):
+    with app.app_context():
+        appt = book(calendars)
+        booking.cancel(manager_booker(calendars), appt.id, "No longer needed")
+        assert send_due_reminders(now=appt.starts_at) == 0
