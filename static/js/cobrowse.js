@@ -43,6 +43,10 @@
       input.readOnly = self.side !== "customer";
       input.className = "live-private";
       if (self.side === "staff") { input.value = value; }
+      // After a reload the phone no longer holds the private text: clear the staff's dots.
+      if (self.side === "customer" && value && self.form.consent === true) {
+        self.send({ field: field.name, length: 0 });
+      }
     } else {
       input.type = field.kind === "email" || field.kind === "tel" ? field.kind : "text";
       input.maxLength = 200;

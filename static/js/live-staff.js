@@ -48,6 +48,7 @@
     var rtcState = document.getElementById("rtc-state");
     var fallback = document.getElementById("video-fallback");
     var presence = document.getElementById("live-presence");
+    var waiting = document.getElementById("video-wait");
     var ended = false;
     var peer = null;
     var cobrowse = new window.LiveCobrowse(document.getElementById("shared-form"), {
@@ -99,7 +100,7 @@
       } else if (state.media_state === "ready" || state.media_state === "connected") {
         startCall(iceServers);
       } else {
-        C.showNotice(fallback, "Waiting for the customer to allow camera and microphone…");
+        C.showNotice(waiting, "Waiting for the customer to allow camera and microphone…");
       }
     }
 
@@ -120,6 +121,7 @@
     socket.on("live:signal", function (d) { if (peer && d.session_id === sessionId) { peer.handle(d); } });
     socket.on("live:media", function (d) {
       if (d.session_id !== sessionId || d.side !== "customer") { return; }
+      C.showNotice(waiting, "");
       if (d.state === "ready") { C.showNotice(fallback, ""); startCall(iceServers); }
       if (d.state === "no-camera" || d.state === "declined" || d.state === "failed") {
         C.showNotice(fallback, "No video with this customer: continue in chat.");
@@ -128,6 +130,7 @@
     socket.on("live:consent", function (d) {
       if (d.session_id !== sessionId) { return; }
       if (d.kind === "cobrowse") { cobrowse.setConsent(d.granted); }
+      if (d.kind === "media") { C.showNotice(waiting, ""); }
       if (d.kind === "media" && !d.granted) { C.showNotice(fallback, "The customer declined video: continue in chat."); }
     });
     socket.on("live:form:opened", function (d) { if (d.session_id === sessionId) { cobrowse.render(d.form); } });

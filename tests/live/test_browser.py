@@ -1,0 +1,147 @@
+"""Real Chromium with a fake camera: an agent at a desk and a customer on a 360 px phone hold a
+video session with chat and co-browse; the private field never reaches the staff side."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.live.server import start_server
+
+pytestmark = pytest.mark.e2e
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+SECRET = "Rosebud-1987"
+CONNECTED_OR_FALLBACK = 45_000
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    running, stop = start_server(tmp_path_factory.mktemp("live_browser"))
+    yield running
+    stop()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _staff_sign_in(page: Page, server, staff) -> None:
+    page.goto(f"{server.base_url}/auth/login")
+    page.fill("input[name=username]", staff.username)
+    page.fill("input[name=password]", staff.password)
+    page.click("button[type=submit]")
+    page.fill("input[name=code]", staff.next_code())
+    page.click("button[type=submit]")
+    expect(page.get_by_test_id("whoami")).to_be_visible()
+
+
+def _customer_sign_in(page: Page, server, phone: str) -> None:
+    page.goto(f"{server.base_url}/m/sign-in")
+    page.fill("input[name=phone]", phone)
+    page.click("form button[type=submit]")
+    page.fill("input[name=code]", server.sms_code(phone))
+    page.click("form button[type=submit]")
+    expect(page.get_by_test_id("sign-out")).to_be_visible()
+
+
+def _video_playing(page: Page) -> bool:
+    return page.evaluate("""() => { const v = document.getElementById('remote-video');
+        return !!v && v.readyState >= 2 && !v.paused && v.videoWidth > 0; }""")
+
+
+def _wait_connected_or_fallback(page: Page) -> str:
+    page.wait_for_function("""() => {
+        const s = document.getElementById('rtc-state').dataset.state;
+        const f = document.getElementById('video-fallback');
+        return s === 'connected' || (f && !f.hidden); }""", timeout=CONNECTED_OR_FALLBACK)
+    return page.get_by_test_id("rtc-state").get_attribute("data-state")
+
+
+def test_video_chat_and_cobrowse_between_desk_and_phone(server, chromium, artifacts_dir):
+    staff_ctx = chromium.new_context(viewport={"width": 1366, "height": 900})
+    phone_ctx = chromium.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                                     has_touch=True)
+    staff_frames: list[str] = []
+    errors: list[str] = []
+    desk, phone = staff_ctx.new_page(), phone_ctx.new_page()
+    desk.on("websocket", lambda ws: ws.on("framereceived", lambda f: staff_frames.append(str(f))))
+    for page in (desk, phone):
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+    _staff_sign_in(desk, server, server.world.staff["agent"])
+    desk.goto(f"{server.base_url}/live/queue")
+    expect(desk.get_by_test_id("queue-length")).to_have_text("0 waiting")
+
+    _customer_sign_in(phone, server, server.world.customers[0].phone)
+    phone.goto(f"{server.base_url}/m/live/")
+    phone.get_by_test_id("topic-card").click()
+    expect(phone.get_by_test_id("queue-position")).to_have_text("1")
+    expect(desk.get_by_test_id("queue-length")).to_have_text("1 waiting")  # pushed live
+
+    desk.get_by_test_id("take-next").click()
+    expect(desk).to_have_url(re.compile(r"/live/sessions/\d+$"))
+    expect(phone).to_have_url(re.compile(r"/m/live/s/\d+$"))
+    phone.get_by_test_id("media-allow").click()
+
+    states = (_wait_connected_or_fallback(desk), _wait_connected_or_fallback(phone))
+    if states == ("connected", "connected"):
+        desk.wait_for_function("() => document.getElementById('remote-video').videoWidth > 0")
+        phone.wait_for_function("() => document.getElementById('remote-video').videoWidth > 0")
+        assert _video_playing(desk) and _video_playing(phone)
+    else:
+        expect(phone.get_by_test_id("video-fallback")).to_be_visible()
+
+    phone.get_by_test_id("chat-input").fill("Hello from the phone <b>bold</b>")
+    phone.get_by_test_id("chat-send").click()
+    expect(desk.get_by_test_id("chat")).to_contain_text("Hello from the phone <b>bold</b>")
+    assert desk.locator("#live-chat b").count() == 0
+    desk.get_by_test_id("chat-input").fill("Hello from the desk")
+    desk.get_by_test_id("chat-send").click()
+    expect(phone.get_by_test_id("chat")).to_contain_text("Hello from the desk")
+
+    desk.get_by_test_id("share-form").click()
+    phone.get_by_test_id("cobrowse-allow").click()
+    expect(desk.get_by_test_id("form-status")).to_contain_text("Shared")
+    phone.locator("input[data-field=address]").type("1 Long Street")
+    expect(desk.locator("input[data-field=address]")).to_have_value("1 Long Street")
+    desk.locator("input[data-field=email]").type("wf@example.cn")
+    expect(phone.locator("input[data-field=email]")).to_have_value("wf@example.cn")
+    phone.locator("input[data-field=security_answer]").type(SECRET)
+    expect(desk.locator("input[data-field=security_answer]")).to_have_value("•" * len(SECRET))
+    assert SECRET not in desk.content()
+    assert not any(SECRET in f for f in staff_frames)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    desk.screenshot(path=str(artifacts_dir / "live_staff_room.png"), full_page=True)
+    phone.screenshot(path=str(artifacts_dir / "live_customer_session.png"), full_page=True)
+
+    phone.reload()  # back into the same session, video renegotiated
+    expect(phone.get_by_test_id("chat")).to_contain_text("Hello from the desk")
+    if states == ("connected", "connected"):
+        phone.wait_for_function(
+            "() => document.getElementById('rtc-state').dataset.state === 'connected'",
+            timeout=CONNECTED_OR_FALLBACK)
+        phone.wait_for_function("() => document.getElementById('remote-video').videoWidth > 0")
+    phone.screenshot(path=str(artifacts_dir / "live_customer_after_reload.png"), full_page=True)
+
+    desk.select_option("select[name=outcome]", "resolved")
+    desk.get_by_test_id("end-session").click()
+    expect(phone).to_have_url(re.compile(r"/rate$"))
+    phone.get_by_test_id("score-5").check()
+    phone.get_by_test_id("send-rating").click()
+    expect(phone.get_by_test_id("rating-thanks")).to_be_visible()
+    phone.screenshot(path=str(artifacts_dir / "live_customer_rated.png"), full_page=True)
+    assert not any(SECRET in f for f in staff_frames)
+    assert errors == []
+    assert states == ("connected", "connected"), f"video fell back to chat: {states}"
+    staff_ctx.close()
+    phone_ctx.close()
