@@ -18,6 +18,9 @@ def init_app(app: Flask) -> None:
     for blueprint in _customer_blueprints():
         app.register_blueprint(blueprint)
     register_commands(app)
+    from appointments.jobs import ensure_reminder_loop
+
+    app.before_request(lambda: ensure_reminder_loop(app))
 
 
 def _customer_blueprints() -> list:
