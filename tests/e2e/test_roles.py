@@ -25,6 +25,8 @@ HOMES = {
 
 def _search_live(page: Page, query: str, expected_customer_no: str) -> None:
     """Type into the search box and wait for htmx to swap the results in without a reload."""
+    # htmx binds to the search box on DOMContentLoaded: type only once it has.
+    page.wait_for_load_state("load")
     page.evaluate("window.__samePage = true")
     page.get_by_test_id("customer-search").fill(query)
     results = page.get_by_test_id("search-results")
