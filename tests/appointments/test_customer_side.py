@@ -112,3 +112,11 @@ def test_api_booking_flow(client, app, calendars):
     cancelled = client.post(f"/api/v1/appointments/{body['id']}/cancel", headers=headers,
                             json={"reason": "Plans changed"})
     assert cancelled.json["status"] == "cancelled"
+
+
+def test_every_api_route_is_documented(app):
+    from appointments.openapi import OPENAPI_PATHS
+
+    routes = {r.rule.replace("<int:appointment_id>", "{appointment_id}")
+              for r in app.url_map.iter_rules() if r.endpoint.startswith("appointments_api.")}
+    assert routes == set(OPENAPI_PATHS)
