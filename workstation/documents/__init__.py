@@ -48,3 +48,16 @@ def init_app(app: Flask) -> None:
     for blueprint in (staff_bp, public_bp, mobile_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(documents_cli)
+    _link_from_other_screens(app)
+
+
+def _link_from_other_screens(app: Flask) -> None:
+    from workstation.customer_auth.mobile import MOBILE_HOME_LINKS
+    from workstation.customers.extensions import add_profile_link
+    from workstation.documents.routes import READERS
+
+    add_profile_link(app, "Documents", "documents.customer_documents", roles=READERS)
+    home_link = ("My documents", "customer_documents.index",
+                 "Certificates, statements and invoices from the bank")
+    if home_link not in MOBILE_HOME_LINKS:
+        MOBILE_HOME_LINKS.append(home_link)

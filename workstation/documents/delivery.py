@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 from workstation import audit
 from workstation.documents.models import Document
 from workstation.documents.registry import document_type
+from workstation.tasks.service import create_task
 
 DOWNLOAD_PATH = "/m/documents/{id}/pdf"
 
@@ -21,14 +20,7 @@ def download_payload(document: Document) -> dict:
     }
 
 
-def send_to_device(actor: audit.Actor, document: Document) -> bool:
-    """Queue a download task in the caller's transaction; False while tasks are not mounted."""
-    # The task outbox is mounted by the customer channel at app start; until then a
-    # document still reaches the customer through staff (print view, PDF download).
-    if "workstation.tasks.models" not in sys.modules:
-        return False
-    from workstation.tasks.service import create_task
-
+def send_to_device(actor: audit.Actor, document: Document) -> None:
+    """Queue the download task in the caller's transaction; it is pushed after commit."""
     create_task(actor, document.customer_id, "download", download_payload(document),
                 subject=("document", document.id))
-    return True

@@ -6,11 +6,13 @@ import atexit
 import mimetypes
 import multiprocessing
 import threading
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from workstation.documents.signing import SigningMaterial, sign_pdf
+from workstation.errors import Conflict
 
 STATIC_ROOT = Path(__file__).resolve().parent.parent.parent / "static"
 PDF_VARIANT = "pdf/a-3b"
@@ -93,11 +95,22 @@ def render_pool(kind: str = "process", workers: int = 2) -> Executor:
         return pool
 
 
+class RenderFailed(Conflict):
+    """The PDF could not be produced (worker lost or too slow); nothing was issued."""
+
+
 def render_pdf(html: str, material: SigningMaterial | None, *, reason: str, location: str,
                pool: str = "process", workers: int = 2, timeout: float = 120) -> bytes:
     """Render (and sign) in the pool and wait for the bytes; the caller's loop keeps running."""
-    future = render_pool(pool, workers).submit(produce_pdf, html, material, reason, location)
-    return future.result(timeout=timeout)
+    executor = render_pool(pool, workers)
+    try:
+        return executor.submit(produce_pdf, html, material, reason, location).result(timeout)
+    except BrokenExecutor:
+        with _pools_lock:
+            _pools.pop((pool, workers), None)
+        raise RenderFailed("The document renderer stopped; please issue it again.") from None
+    except FutureTimeout:
+        raise RenderFailed("Rendering the document took too long; please try again.") from None
 
 
 @atexit.register

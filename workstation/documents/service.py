@@ -94,9 +94,18 @@ def request_document(actor: audit.Actor, staff: Staff, env: DocumentEnv, custome
                  object_id=document.number, reason=basis,
                  detail={"type": kind.key, "language": language, "approvals_needed": needed})
     if needed == 0:
-        _issue(actor, env, document)
+        _issue_or_roll_back(actor, env, document)
     db.session.commit()
     return document
+
+
+def _issue_or_roll_back(actor: audit.Actor, env: DocumentEnv, document: Document) -> None:
+    # A refused hold, missing signing key or failed render leaves nothing behind.
+    try:
+        _issue(actor, env, document)
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 def _issue(actor: audit.Actor, env: DocumentEnv, document: Document) -> None:
@@ -156,7 +165,7 @@ def approve_document(actor: audit.Actor, staff: Staff, env: DocumentEnv,
                  detail={"approvals": len(document.approvals),
                          "needed": document.approvals_needed})
     if len(document.approvals) >= document.approvals_needed:
-        _issue(actor, env, document)
+        _issue_or_roll_back(actor, env, document)
     db.session.commit()
     return document
 
