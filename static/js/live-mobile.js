@@ -52,6 +52,10 @@
     var formBox = document.getElementById("shared-form-box");
     var rateUrl = "/m/live/s/" + sessionId + "/rate";
     var mediaStarted = false;
+    function noVideo(text) {
+      C.showNotice(fallback, text);
+      root.classList.add("live-no-video");
+    }
     var peer = new window.LivePeer({
       localVideo: document.getElementById("local-video"),
       remoteVideo: document.getElementById("remote-video"),
@@ -91,7 +95,7 @@
         if (ok) {
           socket.emit("live:media", { session_id: sessionId, state: "ready" }, function () {});
         } else {
-          C.showNotice(fallback, "No camera or microphone found: you can carry on in the chat.");
+          noVideo("No camera or microphone found: you can carry on in the chat.");
           socket.emit("live:media", { session_id: sessionId, state: "no-camera" }, function () {});
         }
       });
@@ -110,7 +114,7 @@
       showForm(state.form);
       if (state.consent.media === true) { startMedia(); }
       else if (state.consent.media === false) {
-        C.showNotice(fallback, "Video is off: you chose not to share your camera.");
+        noVideo("Video is off: you chose not to share your camera.");
       } else { mediaConsent.hidden = false; }
     }
 
@@ -126,7 +130,7 @@
       answer("media", false).then(function (ack) {
         if (ack.ok) {
           mediaConsent.hidden = true;
-          C.showNotice(fallback, "Video is off: you chose not to share your camera.");
+          noVideo("Video is off: you chose not to share your camera.");
         }
       });
     });

@@ -86,6 +86,8 @@ def test_video_chat_and_cobrowse_between_desk_and_phone(server, chromium, artifa
     phone.get_by_test_id("topic-card").click()
     expect(phone.get_by_test_id("queue-position")).to_have_text("1")
     expect(desk.get_by_test_id("queue-length")).to_have_text("1 waiting")  # pushed live
+    desk.screenshot(path=str(artifacts_dir / "live_staff_queue.png"), full_page=True)
+    phone.screenshot(path=str(artifacts_dir / "live_customer_queue.png"), full_page=True)
 
     desk.get_by_test_id("take-next").click()
     expect(desk).to_have_url(re.compile(r"/live/sessions/\d+$"))
@@ -145,3 +147,63 @@ def test_video_chat_and_cobrowse_between_desk_and_phone(server, chromium, artifa
     assert states == ("connected", "connected"), f"video fell back to chat: {states}"
     staff_ctx.close()
     phone_ctx.close()
+
+
+NO_CAMERA = """navigator.mediaDevices.getUserMedia = () =>
+  Promise.reject(new DOMException("Requested device not found", "NotFoundError"));"""
+
+
+def test_invite_without_camera_falls_back_to_chat_and_supervisor_joins(
+        server, chromium, artifacts_dir):
+    desk_ctx = chromium.new_context(viewport={"width": 1366, "height": 900})
+    boss_ctx = chromium.new_context(viewport={"width": 1366, "height": 900})
+    phone_ctx = chromium.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                                     has_touch=True)
+    phone_ctx.add_init_script(NO_CAMERA)
+    desk, boss, phone = desk_ctx.new_page(), boss_ctx.new_page(), phone_ctx.new_page()
+    errors: list[str] = []
+    for page in (desk, boss, phone):
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+    _staff_sign_in(desk, server, server.world.staff["manager"])
+    desk.get_by_test_id("nav-live").click()
+    expect(desk).to_have_url(re.compile(r"/live/invites$"))
+    li = server.world.customers[1]
+    desk.select_option("select[name=customer_id]", str(li.id))
+    desk.get_by_test_id("create-invite").click()
+    code = desk.get_by_test_id("invite-code").inner_text()
+    assert re.fullmatch(r"\d{6}", code)
+    desk.screenshot(path=str(artifacts_dir / "live_manager_invite.png"), full_page=True)
+
+    _customer_sign_in(phone, server, li.phone)
+    phone.goto(f"{server.base_url}/m/live/")
+    phone.get_by_test_id("enter-invite").click()
+    phone.get_by_test_id("invite-code").fill("000000" if code != "000000" else "111111")
+    phone.locator("form button[type=submit]").last.click()
+    expect(phone.get_by_test_id("invite-error")).to_have_text("This invite code is not valid.")
+    phone.get_by_test_id("invite-code").fill(code)
+    phone.locator("form button[type=submit]").last.click()
+    expect(phone).to_have_url(re.compile(r"/m/live/s/\d+$"))
+    desk.locator("#live-alerts a").click()  # "accepted your invite" arrives live
+    expect(desk).to_have_url(re.compile(r"/live/sessions/\d+$"))
+
+    phone.get_by_test_id("media-allow").click()
+    expect(phone.get_by_test_id("video-fallback")).to_contain_text("No camera or microphone")
+    expect(desk.get_by_test_id("video-fallback")).to_contain_text("continue in chat")
+    expect(desk.get_by_test_id("chat")).to_contain_text("continues in chat")
+
+    _staff_sign_in(boss, server, server.world.staff["supervisor"])
+    boss.goto(f"{server.base_url}/live/board")
+    expect(boss.get_by_test_id("board-active")).to_have_text("1")
+    boss.screenshot(path=str(artifacts_dir / "live_supervisor_board.png"), full_page=True)
+    boss.locator("[data-testid^=monitor-]").first.click()
+    expect(boss).to_have_url(re.compile(r"/live/sessions/\d+$"))
+    expect(phone.get_by_test_id("presence")).to_contain_text("A supervisor is present")
+    expect(phone.get_by_test_id("chat")).to_contain_text("A supervisor has joined")
+    phone.get_by_test_id("chat-input").fill("Thanks, chat is fine")
+    phone.get_by_test_id("chat-send").click()
+    expect(boss.get_by_test_id("chat")).to_contain_text("Thanks, chat is fine")
+    phone.screenshot(path=str(artifacts_dir / "live_customer_fallback.png"), full_page=True)
+    assert errors == []
+    for context in (desk_ctx, boss_ctx, phone_ctx):
+        context.close()

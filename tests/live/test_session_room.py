@@ -108,7 +108,7 @@ def test_no_camera_leaves_a_visible_notice_in_the_chat(app, live):
                {"session_id": live.session_id, "state": "no-camera"}, "/customer")
     assert ack["ok"]
     notices = [f["message"]["body"] for f in frames(live.agent_tab, "/staff", "live:chat")]
-    assert any("continue in chat" in n for n in notices)
+    assert any("continues in chat" in n for n in notices)
 
 
 def test_notes_stay_with_staff(app, live):

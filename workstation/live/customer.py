@@ -16,9 +16,9 @@ from workstation.live.service import require_active, session_for_customer
 MEDIA_STATES = {
     "ready": "",
     "connected": "",
-    "no-camera": "The customer's camera or microphone is not available; continue in chat.",
-    "failed": "The video connection failed; the session continues in chat.",
-    "declined": "The customer declined video; the session continues in chat.",
+    "no-camera": "No camera or microphone on the customer's phone: the session continues in chat.",
+    "failed": "The video connection failed: the session continues in chat.",
+    "declined": "Video was declined: the session continues in chat.",
 }
 
 
