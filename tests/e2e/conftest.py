@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
 ]
 DEMO_PASSWORD = "Demo-Passw0rd!"  # the default of workstation/demo/seed.py
 SERVER_START_TIMEOUT = 60
+EXPECT_TIMEOUT_MS = 15_000  # a loaded CI machine can take a few seconds for a page
 
 
 def _free_port() -> int:
@@ -225,8 +226,9 @@ def live_server(tmp_path_factory) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, driven by Playwright."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
