@@ -162,3 +162,34 @@ def test_an_inline_script_is_reported_as_a_csp_violation(live_server, browser):
             watch.assert_clean()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("username", list(HOMES))
+def test_every_page_in_the_main_menu_opens_cleanly(live_server, browser, screenshots, username):
+    """Each menu page answers, breaks no CSP rule, logs no error and shows no full number."""
+    demo = live_server.demo
+    watch = PageWatch(live_server.base_url)
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    try:
+        page = new_watched_page(context, watch)
+        sign_in(
+            page, live_server.base_url, username, DEMO_PASSWORD, demo.accounts[username].next_code
+        )
+        links = page.get_by_role("navigation", name="Main").get_by_role("link")
+        targets = {
+            links.nth(i).inner_text(): links.nth(i).get_attribute("href")
+            for i in range(links.count())
+        }
+        assert "Customers" in targets
+        for label, href in targets.items():
+            response = page.goto(f"{live_server.base_url}{href}")
+            assert response is not None and response.ok, f"{label}: {response and response.status}"
+            page.wait_for_load_state("load")
+            expect(page.get_by_role("heading", level=1).first).to_be_visible()
+            watch.remember_dom(page)
+            name = re.sub(r"\W+", "-", label.lower()).strip("-")
+            page.screenshot(path=screenshots / f"e2e-{username}-menu-{name}.png", full_page=True)
+        assert watch.full_numbers_shown(demo.card_numbers | demo.id_numbers) == []
+        watch.assert_clean()
+    finally:
+        context.close()
