@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from stdnum.cn import ric
 
 from workstation.extensions import db
@@ -168,32 +168,40 @@ def screen_facts(f: Facts, s: OnboardingSettings) -> Result:
 
 
 def gather_facts(app: OnboardingApplication, s: OnboardingSettings) -> Facts:
-    """Read what screening needs about an application from the database."""
+    """Read what screening needs about an application from the database (three queries)."""
     now = utcnow()
-    since = now - timedelta(days=s.velocity_days)
-    count = select(func.count(OnboardingApplication.id)).where(
-        OnboardingApplication.created_at >= since)
-    same_phone = db.session.scalar(count.where(OnboardingApplication.phone == app.phone))
-    same_device = 0
-    if app.device_id is not None:
-        same_device = db.session.scalar(
-            count.where(OnboardingApplication.device_id == app.device_id))
-    same_id = select(func.count(OnboardingApplication.id)).where(
-        OnboardingApplication.id_digest == app.id_digest, OnboardingApplication.id != app.id)
-    other_open = db.session.scalar(same_id.where(OnboardingApplication.status.in_(OPEN_STATUSES)))
-    rejected = db.session.scalar(same_id.where(
-        OnboardingApplication.status == "rejected",
-        OnboardingApplication.closed_at >= now - timedelta(days=s.recent_rejection_days)))
+    related = _related_applications(app, now - timedelta(days=s.velocity_days))
+    rejected_since = now - timedelta(days=s.recent_rejection_days)
+    same_id = [r for r in related if r.id_digest == app.id_digest and r.id != app.id]
+    recent = [r for r in related if r.created_at >= now - timedelta(days=s.velocity_days)]
     slots = db.session.scalars(select(OnboardingDocument.slot).where(
         OnboardingDocument.application_id == app.id)).all()
     return Facts(
         today=now.date(), full_name=app.full_name, id_number=app.id_number or "",
         birth_date=app.birth_date, id_expires_on=app.id_expires_on,
         occupation=app.occupation, purpose=app.purpose, account_class=app.account_class,
-        channel=app.channel, documents=frozenset(slots), other_open=other_open,
-        recent_rejections=rejected, same_phone=same_phone, same_device=same_device,
+        channel=app.channel, documents=frozenset(slots),
+        other_open=sum(r.status in OPEN_STATUSES for r in same_id),
+        recent_rejections=sum(r.status == "rejected" and r.closed_at is not None
+                              and r.closed_at >= rejected_since for r in same_id),
+        same_phone=sum(r.phone == app.phone for r in recent),
+        same_device=sum(app.device_id is not None and r.device_id == app.device_id
+                        for r in recent),
         **watchlist_facts(app.full_name, app.id_digest),
     )
+
+
+def _related_applications(app: OnboardingApplication, since):
+    """Applications sharing the ID number (any age), or the phone or device (recent ones)."""
+    a = OnboardingApplication
+    by_id = a.id_digest == app.id_digest
+    by_phone = (a.phone == app.phone) & (a.created_at >= since)
+    condition = by_id | by_phone
+    if app.device_id is not None:
+        condition = condition | ((a.device_id == app.device_id) & (a.created_at >= since))
+    return db.session.execute(
+        select(a.id, a.id_digest, a.phone, a.device_id, a.status, a.closed_at, a.created_at)
+        .where(condition)).all()
 
 
 def watchlist_facts(full_name: str, id_digest: str) -> dict:
