@@ -54,6 +54,9 @@ def _rows(customer_id: int) -> tuple[list[CardRow], list[CardReplacement], list[
                            and r.kind == "verbal_loss" and r.status == "in_force"), None)
         row.replacement = next((o for o in replacements if o.old_card_id == card.id
                                 and o.status not in ("declined", "expired", "cancelled")), None)
+        arriving = next((o for o in replacements if o.new_card_id == card.id), None)
+        if arriving is not None and arriving.status not in ("ready_for_pickup", "delivered"):
+            row.actions = [a for a in row.actions if a != "activate"]
         rows.append(row)
     return rows, replacements, requests
 

@@ -70,6 +70,8 @@ def _confirm_details(request: CardRequest, card: Card) -> list[tuple[str, str]]:
         rows.append(("What happened", states.LOSS_LABELS[request.loss_kind]))
     if request.kind == "formal_loss":
         rows.append(("Effect", "The card is blocked for good and cannot be unlocked."))
+    elif request.kind == "lock":
+        rows.append(("Effect", "Payments and withdrawals are refused until it is unlocked."))
     return rows
 
 
