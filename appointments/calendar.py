@@ -150,3 +150,12 @@ def appointments_between(branch_id: int, start: datetime, end: datetime) -> list
             .order_by(Appointment.starts_at, Appointment.id)
         )
     )
+
+
+def first_bookable_day(service: BranchService, start: date, limit: int = 21) -> date:
+    """The first branch-local date from `start` with a slot still bookable (else `start`)."""
+    for offset in range(limit):
+        day = start + timedelta(days=offset)
+        if any(slot.bookable for slot in free_slots(service, day)):
+            return day
+    return start

@@ -37,7 +37,8 @@ def _booking_context() -> dict:
     services = calendar.services_of(branch.id)
     service = next((s for s in services if s.id == form_int("service_id")),
                    services[0] if services else None)
-    day = parse_day(request.values.get("date"), today_at(branch))
+    day = parse_day(request.values.get("date"), None) if request.values.get("date") else (
+        calendar.first_bookable_day(service, today_at(branch)) if service else today_at(branch))
     return {"branch": branch, "all_branches": all_branches, "services": services,
             "service": service, "day": day, "fields": form_for(service.kind) if service else (),
             "slots": calendar.free_slots(service, day) if service else []}

@@ -90,3 +90,8 @@ def read_prepared_request(stored: str) -> list[tuple[str, str]]:
     data = json.loads(stored)
     labels = {f.name: f.label for f in form_for(data.get("kind", ""))}
     return [(labels.get(k, k), v) for k, v in data.get("fields", {}).items() if v]
+
+
+def prepared_values(stored: str) -> dict[str, str]:
+    """The stored field values by name (to fill the form in again)."""
+    return json.loads(stored).get("fields", {}) if stored else {}

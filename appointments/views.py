@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from appointments import booking, calendar, queries
 from appointments.ics import appointment_ics
-from appointments.prepared import form_for
+from appointments.prepared import form_for, prepared_values
 from appointments.rules import CashRequest, parse_amount
 from appointments.web import (
     BOOKING_ROLES,
@@ -60,7 +60,8 @@ def _booking_context(customer, branch_id: int | None, service_id: int | None) ->
     branch = calendar.get_branch(branch_id or customer.home_branch_id or _branch_id())
     services = calendar.services_of(branch.id)
     service = next((s for s in services if s.id == service_id), services[0] if services else None)
-    day = parse_day(request.values.get("date"), _today(branch))
+    day = parse_day(request.values.get("date"), None) if request.values.get("date") else (
+        calendar.first_bookable_day(service, _today(branch)) if service else _today(branch))
     slots = calendar.free_slots(service, day) if service else []
     return {"customer": customer, "branch": branch, "all_branches": calendar.branches(),
             "services": services, "service": service, "day": day, "slots": slots,
@@ -123,6 +124,7 @@ def detail(appointment_id: int):
     return render_template(
         "appointments/detail.html", appt=appt, qr_svg=checkin_qr_svg(appt),
         reminders=pending_reminders(appt.id), fields=form_for(appt.service.kind),
+        prepared_now=prepared_values(appt.prepared_request),
         day=day, slots=calendar.free_slots(appt.service, day) if appt.status == "booked" else [],
         may_change=current_user.role in {r.value for r in BOOKING_ROLES})
 
