@@ -12,6 +12,7 @@ def init_cards(app: Flask) -> None:
     from workstation.alerts import init_alerts
     from workstation.cards import models  # noqa: F401  (tables on the metadata)
     from workstation.cards.answers import on_card_request_answer
+    from workstation.cards.api import bp as api_bp
     from workstation.cards.cli import cards_cli
     from workstation.cards.common import OPERATOR_ROLES
     from workstation.cards.mobile import bp as mobile_bp
@@ -28,6 +29,7 @@ def init_cards(app: Flask) -> None:
     apply_settings(app.config)
     app.register_blueprint(staff_bp)
     app.register_blueprint(mobile_bp)
+    app.register_blueprint(api_bp)
     init_alerts(app)
     init_credentials(app)
     register_answer_handler(REQUEST, on_card_request_answer)
