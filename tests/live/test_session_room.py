@@ -156,3 +156,17 @@ def test_customer_hangs_up_then_agent_records_the_outcome(app, live):
     with app.app_context():
         records = db.session.scalars(select(ServiceRecord)).all()
         assert [(r.outcome, r.summary) for r in records] == [("follow_up", "Call back")]
+
+
+def test_ids_beyond_any_row_answer_not_found(app, live):
+    huge = 10**12
+    assert live.agent_client.get(f"/live/sessions/{huge}").status_code == 404
+    api = app.test_client()
+    assert api.get(f"/api/v1/live/sessions/{huge}",
+                   headers=bearer(live.customer_token)).status_code == 404
+    ack = emit(live.customer_tab, "live:join", {"session_id": huge}, "/customer")
+    assert ack["error"]["code"] == "no_such_session"
+    moved = live.agent_client.post(f"/live/sessions/{live.session_id}/transfer",
+                                   data={"to_staff_id": str(huge), "note": "please take"},
+                                   follow_redirects=True)
+    assert moved.status_code == 200

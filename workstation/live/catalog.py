@@ -86,3 +86,11 @@ def form_fields(form_name: str) -> tuple[FormField, ...]:
 def skill_list(skills: str) -> set[str]:
     """A staff member's topics from the comma-separated Staff.skills column."""
     return {s.strip() for s in (skills or "").split(",") if s.strip()}
+
+
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value: object) -> bool:
+    """Whether a value can be a row id (an int the database column can hold)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID

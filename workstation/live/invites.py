@@ -21,6 +21,7 @@ from workstation.live.catalog import (
     INVITE_FAILURE_WINDOW,
     INVITE_LIFETIMES,
     TOPICS,
+    valid_id,
 )
 from workstation.live.models import Invite, InviteAttempt, LiveSession, SessionParticipant
 from workstation.models import Customer, Role, Staff
@@ -52,7 +53,7 @@ def _digest(kind: str, value: str) -> str:
 def create_invite(actor: audit.Actor, manager: Staff, customer_id: int, topic: str,
                   lifetime_key: str, message: str = "") -> IssuedInvite:
     """Issue an invite for one of the manager's own customers."""
-    customer = db.session.get(Customer, customer_id)
+    customer = db.session.get(Customer, customer_id) if valid_id(customer_id) else None
     if customer is None:
         raise NotFound("No such customer.")
     if manager.role != Role.MANAGER or customer.manager_id != manager.id:
@@ -89,7 +90,7 @@ def _unused_code() -> str:
 
 def cancel_invite(actor: audit.Actor, manager: Staff, invite_id: int) -> Invite:
     """Withdraw an invite that has not been used."""
-    invite = db.session.get(Invite, invite_id)
+    invite = db.session.get(Invite, invite_id) if valid_id(invite_id) else None
     if invite is None or invite.staff_id != manager.id:
         raise NotFound("No such invite.")
     if invite.used_at or invite.cancelled_at:

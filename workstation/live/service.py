@@ -9,7 +9,13 @@ from workstation import audit
 from workstation.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.live import chat, notify
-from workstation.live.catalog import NOTE_MAX_CHARS, OUTCOMES, TOPICS, TRANSFER_NOTE_MIN
+from workstation.live.catalog import (
+    NOTE_MAX_CHARS,
+    OUTCOMES,
+    TOPICS,
+    TRANSFER_NOTE_MIN,
+    valid_id,
+)
 from workstation.live.models import LiveSession, SessionNote, SessionParticipant, SessionTransfer
 from workstation.live.queue import active_session_count
 from workstation.models import Role, ServiceRecord, Staff
@@ -34,7 +40,7 @@ def _participant(session: LiveSession, staff_id: int) -> SessionParticipant | No
 def _get(session_id: object) -> LiveSession:
     if not isinstance(session_id, int) or isinstance(session_id, bool):
         raise ValidationFailed("A session id is a number.", code="bad_session_id")
-    session = db.session.get(LiveSession, session_id)
+    session = db.session.get(LiveSession, session_id) if valid_id(session_id) else None
     if session is None:
         raise NotFound("No such session.", code="no_such_session")
     return session
@@ -163,7 +169,7 @@ def transfer(actor: audit.Actor, staff: Staff, session_id: int, to_staff_id: obj
              note: str) -> SessionTransfer:
     """Hand the session to another agent or a supervisor, with a note for them."""
     session = require_active(session_for_agent(staff, session_id))
-    target = db.session.get(Staff, to_staff_id) if isinstance(to_staff_id, int) else None
+    target = db.session.get(Staff, to_staff_id) if valid_id(to_staff_id) else None
     if target is None or not target.active or target.role not in TRANSFER_TARGET_ROLES:
         raise ValidationFailed("Choose an active agent or supervisor to transfer to.")
     if target.id == staff.id:
