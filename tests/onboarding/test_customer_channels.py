@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 
 from tests.channel.builders import web_sign_in
 from tests.onboarding.builders import account_form, application, expiry_in_years, photo
@@ -83,3 +84,13 @@ def test_a_customer_cannot_see_someone_elses_application(app, world, device):
     reference = mine.post("/api/v1/onboarding/applications").json["reference"]
     other = device(world.customers[0].phone)
     assert other.get(f"/api/v1/onboarding/applications/{reference}").status_code == 404
+
+
+def test_every_app_call_is_in_the_openapi_document(app, client):
+    from workstation.onboarding.openapi import OPENAPI_PATHS
+
+    routes = {re.sub(r"<(\w+)>", r"{\1}", r.rule) for r in app.url_map.iter_rules()
+              if r.rule.startswith("/api/v1/onboarding")}
+    assert routes == set(OPENAPI_PATHS)
+    document = client.get("/api/v1/openapi.json").json
+    assert "/api/v1/onboarding/applications/{reference}/card" in document["paths"]

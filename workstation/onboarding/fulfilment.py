@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from workstation import audit
@@ -169,13 +169,6 @@ def open_account_and_card(actor: audit.Actor, application: OnboardingApplication
                  detail={"account_class": account.account_class,
                          "card_last4": issued.card.pan_last4,
                          "physical_card": application.physical_card})
-    task = _tasks().create_task(
-        actor, application.customer_id, "download",
-        {"title": f"Your new card ending {issued.card.pan_last4}",
-         "document_title": "Card details (shown on this phone only)",
-         "url": url_for("onboarding_mobile.card_details", reference=application.reference)},
-        subject=(SUBJECT, application.reference))
-    _link(application, "card_details", task)
     ask_for_pin(actor, application)
     notify.tell_customer(actor, application, "card_issued")
 
