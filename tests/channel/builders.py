@@ -63,3 +63,15 @@ def push(app, customer_id: int, kind: str = "confirm", payload: dict | None = No
 def events_named(device, name: str, namespace: str = "/customer") -> list:
     """The payloads of one event a Socket.IO test client received."""
     return [r["args"][0] for r in device.get_received(namespace) if r["name"] == name]
+
+
+def device_token(app, phone: str, name: str = "Test phone") -> str:
+    """A signed-in app's bearer token, made in-process (no HTTP rate limits involved)."""
+    from workstation.customer_auth import service
+
+    with app.app_context():
+        challenge = service.request_code(phone)
+        public_id = challenge.public_id
+    code = latest_code(app, phone)
+    with app.app_context():
+        return service.verify_code(public_id, code, kind="app", device_name=name).token

@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_customer_channel(app: Flask) -> None:
     """Mount customer sign-in, the mobile web shell, realtime handlers and customer tasks."""
+    from workstation.api.openapi import bp as openapi_bp
     from workstation.customer_auth import models  # noqa: F401  (tables on the metadata)
     from workstation.customer_auth.api import bp as api_bp
     from workstation.customer_auth.demo import bp as demo_bp
@@ -17,6 +18,7 @@ def register_customer_channel(app: Flask) -> None:
     app.register_blueprint(mobile_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(demo_bp)
+    app.register_blueprint(openapi_bp)
     csrf.exempt(api_bp)
     register_socket_handlers()
     from workstation.tasks import register_tasks

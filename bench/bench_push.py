@@ -1,0 +1,292 @@
+"""Customer tasks on real gevent servers: ack round trip, push latency (staff HTTP action ->
+event on the phone) with 1,000 / 5,000 idle devices connected, memory per connection, replay
+of pending tasks, and push across two workers through Redis. Baselines come from a bare
+python-socketio server on the same stack (gevent, websocket), measured in the same run.
+
+`python -m bench.bench_push` runs it alone; BENCH_PUSH_DEVICES="1000,5000" sets the idle
+device counts, BENCH_REDIS_URL the Redis used for the cross-process figure.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+import socketio
+from cryptography.fernet import Fernet
+
+from bench.figures import Figure, median, percentile
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUND_TRIPS = 500
+PUSHES = 200
+REPLAY_TASKS = 200
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+# --- processes ------------------------------------------------------------------------------
+
+def _baseline_server(port: int) -> None:
+    """A bare python-socketio server: `echo` acks its data, POST /emit emits `task` to room r."""
+    from gevent import monkey
+
+    monkey.patch_all()
+    from gevent import pywsgi
+
+    sio = socketio.Server(async_mode="gevent")
+    sio.on("connect", lambda sid, environ, auth=None: sio.enter_room(sid, "r"))
+    sio.on("echo", lambda sid, data: data)
+
+    def http(environ, start_response):
+        if environ["PATH_INFO"] == "/emit":
+            sio.emit("task", {"id": str(time.time()), "seq": 1}, room="r")
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    pywsgi.WSGIServer(("127.0.0.1", port), socketio.WSGIApp(sio, http), log=None).serve_forever()
+
+
+def _hold_connections(url: str, namespace: str, token: str, count: int) -> None:
+    """Open `count` idle connections (asyncio), print `ready`, hold them until stdin ends."""
+    import asyncio
+
+    async def main():
+        clients = []
+        for start in range(0, count, 200):
+            batch = [socketio.AsyncClient(reconnection=False)
+                     for _ in range(min(200, count - start))]
+            await asyncio.gather(*(c.connect(url, namespaces=[namespace], auth={"token": token},
+                                             transports=["websocket"], wait_timeout=60)
+                                   for c in batch))
+            clients += batch
+        print("ready", len(clients), flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+
+    asyncio.run(main())
+
+
+def _spawn(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "bench.bench_push", *args], cwd=ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def _rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+# --- the world the servers run on ---------------------------------------------------------------
+
+def _prepare_database(url: str, key: str):
+    from flask_migrate import upgrade
+
+    from tests import helpers
+    from workstation import create_app
+    from workstation.extensions import db
+    from workstation.models import Role
+
+    app = create_app({**helpers.test_config(url, key), "TESTING": False})
+    with app.app_context():
+        upgrade(revision="heads")
+        branch = helpers.make_branch()
+        db.session.commit()
+        manager = helpers.make_staff("benchmanager", Role.MANAGER, branch.id)
+        measured = helpers.make_customer(1, "Wang Fang", "+86 138 0013 8001", manager.id)
+        idle = helpers.make_customer(2, "Li Wei", "+86 139 1234 5678", manager.id)
+    return app, manager, measured, idle
+
+
+def _token(app, phone: str) -> str:
+    from tests.channel.builders import device_token
+
+    return device_token(app, phone, "bench")
+
+
+class _Phone:
+    def __init__(self, url: str, token: str):
+        self.arrived = threading.Event()
+        self.last: dict = {}
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("task", self._task, namespace="/customer")
+        self.sio.connect(url, namespaces=["/customer"], auth={"token": token},
+                         transports=["websocket"])
+
+    def _task(self, data):
+        self.last = data
+        self.arrived.set()
+
+    def call(self, event: str, data, namespace: str = "/customer"):
+        return self.sio.call(event, data, namespace=namespace, timeout=30)
+
+
+def _timed_pushes(post, phone, count: int) -> list[float]:
+    samples = []
+    for n in range(count + 10):
+        phone.arrived.clear()
+        started = time.perf_counter()
+        post(n)
+        if not phone.arrived.wait(10):
+            raise RuntimeError("a pushed task never arrived")
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples[10:]
+
+
+def _round_trips(call, count: int) -> list[float]:
+    samples = []
+    for _ in range(count + 20):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples[20:]
+
+
+def _pair(name: str, samples: list[float], base: list[float], base_name: str, note: str):
+    return [
+        Figure(f"push.{name}_median", median(samples), "ms", median(base), base_name, note),
+        Figure(f"push.{name}_p99", percentile(samples, 99), "ms", percentile(base, 99),
+               base_name, note),
+    ]
+
+
+# --- the measurements ---------------------------------------------------------------------------
+
+def _baseline(port: int) -> dict:
+    url = f"http://127.0.0.1:{port}"
+    phone = _Phone.__new__(_Phone)
+    phone.arrived, phone.last = threading.Event(), {}
+    phone.sio = socketio.Client(reconnection=False)
+    phone.sio.on("task", phone._task)
+    phone.sio.connect(url, transports=["websocket"])
+    http = requests.Session()
+    echo = _round_trips(lambda: phone.sio.call("echo", {"id": "x"}, timeout=10), ROUND_TRIPS)
+    push = _timed_pushes(lambda n: http.post(url + "/emit", timeout=10), phone, PUSHES)
+    phone.sio.disconnect()
+    return {"echo": echo, "push": push, "phone": phone}
+
+
+def _push_with_idle(server, staff, phone, customer_id, token, count, base_push, base_pid):
+    holder = _spawn("hold", server.url, "/customer", token, str(count))
+    base_holder = _spawn("hold", f"http://127.0.0.1:{base_pid[1]}", "/", "-", str(count))
+    try:
+        rss_before = _rss_kb(server.process.pid), _rss_kb(base_pid[0])
+        for proc in (holder, base_holder):
+            line = proc.stdout.readline()
+            if not line.startswith("ready"):
+                raise RuntimeError(f"idle devices did not connect: {line!r}")
+        time.sleep(1)
+        per_conn = ((_rss_kb(server.process.pid) - rss_before[0]) / count,
+                    (_rss_kb(base_pid[0]) - rss_before[1]) / count)
+        samples = _timed_pushes(
+            lambda n: staff.send_message(server.url, customer_id, f"bench {count}/{n}"), phone,
+            PUSHES)
+    finally:
+        for proc in (holder, base_holder):
+            proc.stdin.close()
+            proc.wait(60)
+    note = f"{count} idle devices connected to one gevent worker"
+    return _pair(f"latency_{count}_devices", samples, base_push, "bare python-socketio emit "
+                 "after an HTTP POST", note) + [
+        Figure(f"push.memory_per_connection_{count}", per_conn[0], "KB", per_conn[1],
+               "bare python-socketio server", note)]
+
+
+def _replay(app, phone, customer_id: int, base_phone_url: str) -> list[Figure]:
+    from workstation.audit import Actor
+    from workstation.extensions import db
+    from workstation.tasks.service import create_task
+
+    with app.app_context():
+        for n in range(REPLAY_TASKS):
+            create_task(Actor.system("bench"), customer_id, "notice", {"message": f"n{n}"})
+        db.session.commit()
+    reply: dict = {}
+    samples = _round_trips(lambda: reply.update(phone.call("task:sync", {"after_seq": 0})), 20)
+    assert len(reply["tasks"]) >= REPLAY_TASKS
+    base = socketio.Client(reconnection=False)
+    base.connect(base_phone_url, transports=["websocket"])
+    base_samples = _round_trips(lambda: base.call("echo", reply, timeout=30), 20)
+    base.disconnect()
+    note = f"task:sync returning {len(reply['tasks'])} open tasks"
+    return [Figure("push.replay_median", median(samples), "ms", median(base_samples),
+                   "echo of the same bytes", note)]
+
+
+def _cross_process(database_url, key, manager, customer, app, same_process) -> list[Figure]:
+    import redis
+
+    from tests.channel.servers import Server, StaffBrowser
+
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.RedisError:
+        return []
+    workers = [Server(f"bench-{n}", database_url, key, redis_url=REDIS_URL) for n in "ab"]
+    try:
+        for worker in workers:
+            worker.start()
+        phone = _Phone(workers[1].url, _token(app, customer.phone))
+        staff = StaffBrowser(manager).sign_in(workers[0].url)
+        samples = _timed_pushes(
+            lambda n: staff.send_message(workers[0].url, customer.id, f"x{n}"), phone, PUSHES)
+        phone.sio.disconnect()
+    finally:
+        for worker in workers:
+            worker.kill()
+    return _pair("cross_process", samples, same_process, "push within one worker",
+                 "staff HTTP action on worker A, phone on worker B, Redis message queue")
+
+
+def run() -> list[Figure]:
+    """All figures of the push channel (see the module docstring)."""
+    from tests.channel.servers import Server, StaffBrowser, free_port
+
+    database_url = f"sqlite:///{tempfile.mkdtemp(prefix='bench_push_')}/bench.db"
+    key = Fernet.generate_key().decode()
+    app, manager, measured, idle = _prepare_database(database_url, key)
+    base_port = free_port()
+    base_server = _spawn("baseline", str(base_port))
+    server = Server("bench", database_url, key)
+    figures: list[Figure] = []
+    try:
+        server.start()
+        base = _baseline(base_port)
+        phone = _Phone(server.url, _token(app, measured.phone))
+        staff = StaffBrowser(manager).sign_in(server.url)
+        same = _timed_pushes(lambda n: staff.send_message(server.url, measured.id, f"p{n}"),
+                             phone, PUSHES)
+        figures += _pair("latency_idle", same, base["push"], "bare python-socketio emit "
+                         "after an HTTP POST", "staff HTTP action -> task event on the phone")
+        last = {"id": phone.last["id"]}
+        acks = _round_trips(lambda: phone.call("task:ack", last), ROUND_TRIPS)
+        figures += _pair("ack_round_trip", acks, base["echo"], "bare python-socketio echo",
+                         "task:ack: device check, row lock, commit, ack; one client")
+        idle_token = _token(app, idle.phone)
+        for count in [int(c) for c in os.environ.get("BENCH_PUSH_DEVICES", "1000,5000").split(",")]:
+            figures += _push_with_idle(server, staff, phone, measured.id, idle_token, count,
+                                       base["push"], (base_server.pid, base_port))
+        figures += _replay(app, phone, measured.id, f"http://127.0.0.1:{base_port}")
+        phone.sio.disconnect()
+        server.kill()
+        figures += _cross_process(database_url, key, manager, measured, app, same)
+    finally:
+        server.kill()
+        base_server.kill()
+    return figures
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["baseline"]:
+        _baseline_server(int(sys.argv[2]))
+    elif sys.argv[1:2] == ["hold"]:
+        _hold_connections(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+    else:
+        for figure in run():
+            print(figure)

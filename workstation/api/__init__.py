@@ -1,0 +1,1 @@
+"""The published JSON API: `/api/v1/openapi.json` assembled from every area's paths."""
