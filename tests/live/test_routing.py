@@ -137,3 +137,17 @@ def test_only_agents_and_supervisors_take_customers(app, world, client, sign_in)
     sign_in(world.staff["manager"])
     assert client.post("/live/queue/take").status_code == 403
     assert client.get("/live/queue").status_code == 403
+
+
+def test_pushed_positions_match_what_each_customer_is_told(app, world):
+    topics = ["card", "password", "card", "other"]
+    for ref, topic in zip(world.customers, topics, strict=True):
+        _queue(app, customer_token(app, ref.phone), topic)
+    from workstation.live import queue
+
+    with app.app_context():
+        entries = queue.waiting_entries()
+        pushed = [place for _entry, place in queue.all_places(entries)]
+        asked = [queue.queue_place(entry) for entry in entries]
+    assert pushed == asked
+    assert [p.position for p in pushed] == [1, 1, 2, 1]

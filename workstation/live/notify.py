@@ -71,10 +71,8 @@ def queue_changed() -> None:
     entries = queue.waiting_entries()
     _emit("live:queue", "live:queue", {"waiting": len(entries)}, STAFF_NS)
     board_changed()
-    handle = queue.average_handle_seconds()
-    for entry in entries:
-        to_customer(entry.customer_id, "live:queue:position",
-                    queue.queue_place(entry, handle).as_json())
+    for entry, place in queue.all_places(entries):
+        to_customer(entry.customer_id, "live:queue:position", place.as_json())
 
 
 def session_assigned(session) -> None:

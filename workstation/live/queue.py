@@ -114,6 +114,21 @@ def queue_place(entry: QueueEntry, handle_seconds: float | None = None) -> Queue
     return QueuePlace(entry.id, entry.topic, ahead + 1, int(wait))
 
 
+def all_places(entries: list[QueueEntry]) -> list[tuple[QueueEntry, QueuePlace]]:
+    """Places of everyone waiting (entries longest-waiting first), computed in one pass."""
+    handle = average_handle_seconds() or DEFAULT_HANDLE_SECONDS
+    ahead: dict[str, int] = {}
+    servers: dict[str, int] = {}
+    places = []
+    for entry in entries:
+        position = ahead[entry.topic] = ahead.get(entry.topic, 0) + 1
+        if entry.topic not in servers:
+            servers[entry.topic] = max(_staff_for_topic(entry.topic), 1)
+        wait = math.ceil(position * handle / servers[entry.topic])
+        places.append((entry, QueuePlace(entry.id, entry.topic, position, int(wait))))
+    return places
+
+
 def waiting_entries() -> list[QueueEntry]:
     """Everyone waiting, longest-waiting first."""
     return list(db.session.scalars(
