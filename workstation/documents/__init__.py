@@ -26,11 +26,13 @@ __all__ = [
 
 def register_builtin_types() -> None:
     """The document types this package ships with."""
+    from workstation.documents.appointment_confirmation import APPOINTMENT_CONFIRMATION
     from workstation.documents.certificates import BALANCE_CERTIFICATE, DEPOSIT_CERTIFICATE
     from workstation.documents.invoices import FEE_INVOICE
     from workstation.documents.statements import STATEMENT
 
-    for kind in (BALANCE_CERTIFICATE, DEPOSIT_CERTIFICATE, STATEMENT, FEE_INVOICE):
+    for kind in (BALANCE_CERTIFICATE, DEPOSIT_CERTIFICATE, STATEMENT, FEE_INVOICE,
+                 APPOINTMENT_CONFIRMATION):
         register_document_type(kind)
 
 

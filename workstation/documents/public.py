@@ -6,12 +6,18 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from workstation.documents.lifecycle import verify_code
 from workstation.documents.printing import format_code, normalise_code
+from workstation.documents.texts import format_money
 from workstation.errors import NotFound
 from workstation.extensions import limiter
 from workstation.web import current_actor
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
 VERIFY_LIMIT = "30 per minute;300 per hour"
+ESSENTIAL_LABELS = {
+    "holder": "Holder", "id_masked": "ID", "account": "Account", "amount": "Amount",
+    "as_of": "Balance date", "period": "Period", "transactions": "Transactions",
+    "reference": "Reference", "card": "Card", "branch": "Branch", "appointment": "Appointment",
+}
 
 
 @bp.get("/")
@@ -33,4 +39,5 @@ def check(code: str):
     except NotFound as error:
         return render_template("documents/verify.html", result=None, code=code,
                                error=error.message), 404
-    return render_template("documents/verify.html", result=result, code=code)
+    return render_template("documents/verify.html", result=result, code=code,
+                           essential_labels=ESSENTIAL_LABELS, money=format_money)

@@ -65,9 +65,23 @@ _LABELS = {
     "net_total": ("Net total", "Base imponible", "不含税金额"),
     "tax": ("Tax", "Impuesto", "税额"),
     "gross_total": ("Total due", "Total a pagar", "价税合计"),
-    "page_word": ("Page", "Página", "第"),
-    "of_word": ("of", "de", "页，共"),
-    "page_tail": ("", "", "页"),
+    "appointment_lead": (
+        "We confirm the following appointment at our branch.",
+        "Confirmamos la siguiente cita en nuestra sucursal.",
+        "兹确认您在我行网点的以下预约。",
+    ),
+    "appointment_bring": (
+        "Please bring the identity document shown above and arrive a few minutes early.",
+        "Traiga el documento de identidad indicado y llegue unos minutos antes.",
+        "请携带上述身份证件并提前几分钟到达。",
+    ),
+    "reference": ("Reference", "Referencia", "预约编号"),
+    "service": ("Service", "Servicio", "业务类型"),
+    "appointment_day": ("Date", "Fecha", "预约日期"),
+    "appointment_time": ("Time", "Hora", "预约时间"),
+    "branch": ("Branch", "Sucursal", "网点"),
+    "cash_amount": ("Cash amount", "Importe en efectivo", "取现金额"),
+    "purpose": ("Purpose", "Finalidad", "用途"),
 }
 
 _INDEX = {"en": 0, "es": 1, "zh": 2}
