@@ -43,6 +43,7 @@
     tasksChanged();
   }
   function setOnline(online) {
+    body.dataset.socket = online ? "connected" : "offline";
     if (!indicator) return;
     indicator.hidden = online;
     indicator.textContent = online ? "" : "Offline: reconnecting…";

@@ -1,0 +1,74 @@
+"""The mobile web client in Chromium at 360 px: sign in by code, a task arrives live, sign it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.channel.builders import latest_code, push
+from tests.channel.servers import Server, StaffBrowser
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def server(app, database_url, data_key):
+    running = Server("browser", database_url, data_key).start()
+    yield running
+    running.kill()
+
+
+@pytest.fixture
+def phone_page(artifacts_dir):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=CHROMIUM_ARGS)
+        context = browser.new_context(**PHONE)
+        page = context.new_page()
+        page.problems = []
+        page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+        page.on("pageerror", lambda e: page.problems.append(str(e)))
+        yield page
+        browser.close()
+
+
+@pytest.mark.e2e
+def test_customer_signs_in_gets_a_task_live_and_signs(app, world, server, phone_page,
+                                                      artifacts_dir):
+    page, wang = phone_page, world.customers[0]
+    page.goto(server.url + "/m/")
+    page.fill("input[name=phone]", wang.phone)
+    page.screenshot(path=artifacts_dir / "channel-sign-in.png")
+    page.click("text=Send code")
+    page.fill("input[name=code]", latest_code(app, wang.phone))
+    page.click("button:has-text('Sign in')")
+    expect(page.get_by_text("Hello, Wang Fang")).to_be_visible()
+    expect(page.get_by_test_id("no-tasks")).to_be_visible()
+    expect(page.locator("body")).to_have_attribute("data-socket", "connected")
+    staff = StaffBrowser(world.staff["manager"]).sign_in(server.url)
+    assert staff.send_message(server.url, wang.id, "Please bring your ID card").ok
+    announcement = page.locator("[data-announced-task]")
+    expect(announcement).to_have_count(1)
+    expect(page.get_by_test_id("pending-tasks")).to_contain_text("A message from your bank")
+    page.screenshot(path=artifacts_dir / "channel-home-task.png")
+    signing = push(app, wang.id, "sign", {"document_title": "Debit card agreement",
+                                          "document_text": "I agree to the terms of the card."})
+    page.goto(f"{server.url}/m/tasks/{signing['id']}")
+    expect(page.get_by_test_id("sign-document")).to_contain_text("I agree")
+    box = page.locator("#sign-canvas").bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 40)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 20 + step * 25, box["y"] + 40 + (step % 3) * 30)
+    page.mouse.up()
+    page.screenshot(path=artifacts_dir / "channel-sign-task.png")
+    page.click("button[data-decision=accept]")
+    expect(page.locator("#task-done")).to_have_text("Done. Thank you.")
+    page.wait_for_url(server.url + "/m/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.problems == []
+    answered = staff.http.get(f"{server.url}/customers/{wang.id}/tasks", timeout=10).text
+    assert "Signed (drawn)" in answered
