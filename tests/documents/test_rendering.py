@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.documents.conftest import account_of, issue, latest_document, pdf_pages_text
@@ -76,3 +81,14 @@ def test_auditor_reads_but_does_not_print(app, client, world, sign_in):
     sign_in(world.staff["auditor"])
     assert client.get(f"/documents/{document.id}/print").status_code == 403
     assert client.get(f"/customers/{customer.id}/documents").status_code == 302  # reason first
+
+
+def test_rendering_does_not_stall_a_gevent_event_loop():
+    probe = Path(__file__).with_name("loop_probe.py")
+    result = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
+                            timeout=240, cwd=Path(__file__).parents[2], check=True)
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    # The loop kept ticking while the worker process rendered a multi-page document.
+    assert figures["render_s"] > 0.2
+    assert figures["max_gap_s"] < figures["render_s"] / 2
+    assert figures["ticks"] > 10
