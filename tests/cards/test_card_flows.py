@@ -187,3 +187,26 @@ def test_verbal_report_confirmed_by_formal_report(client, app, world, sign_in):
     assert f"CL-{report_id:08d}" in text and wang.card_last4 in text and wang.pan not in text
     mine = phone.client.get(f"/m/cards/loss-reports/{report_id}", headers=phone.headers)
     assert mine.status_code == 200 and f"CL-{report_id:08d}" in mine.get_data(as_text=True)
+
+
+def test_lapse_command_ends_overdue_verbal_reports(client, app, world, sign_in, runner):
+    from datetime import timedelta
+
+    from workstation.types import utcnow
+
+    wang = world.customers[0]
+    sign_in(world.staff["manager"])
+    card = card_id_of(app, wang)
+    client.post(f"/customers/{wang.id}/cards/{card}/verbal-loss",
+                data={"loss_kind": "lost", "reason": "Called from abroad", "request_key": key()})
+    assert "0 verbal loss report(s) ended" in runner.invoke(args=["cards", "lapse-verbal"]).output
+    with app.app_context():
+        request = db.session.scalar(select(CardRequest))
+        request.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    assert "1 verbal loss report(s) ended" in runner.invoke(args=["cards", "lapse-verbal"]).output
+    assert card_status(app, card) == "active"
+    with app.app_context():
+        assert db.session.scalar(select(CardRequest.status)) == "lapsed"
+        assert db.session.scalar(select(AuditEvent.actor_username).where(
+            AuditEvent.action == "card.verbal_loss_lapsed")) == "card-verbal-expiry"

@@ -15,6 +15,7 @@ def init_cards(app: Flask) -> None:
     from workstation.cards.api import bp as api_bp
     from workstation.cards.cli import cards_cli
     from workstation.cards.common import OPERATOR_ROLES
+    from workstation.cards.jobs import ensure_lapse_loop
     from workstation.cards.mobile import bp as mobile_bp
     from workstation.cards.replacements import SUBJECT as REPLACEMENT
     from workstation.cards.replacements import on_replacement_answer
@@ -38,6 +39,7 @@ def init_cards(app: Flask) -> None:
     if MOBILE_LINK not in MOBILE_HOME_LINKS:
         MOBILE_HOME_LINKS.append(MOBILE_LINK)
     app.cli.add_command(cards_cli)
+    app.before_request(lambda: ensure_lapse_loop(app))
     _register_document_type()
 
 
