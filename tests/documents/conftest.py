@@ -97,3 +97,6 @@ def validate_signature(pdf: bytes, cert_path: str):
     (signature,) = reader.embedded_signatures
     context = ValidationContext(trust_roots=[load_cert_from_pemder(cert_path)])
     return validate_pdf_signature(signature, context)
+
+
+from tests.e2e.conftest import browser, live_server, screenshots  # noqa: E402,F401
