@@ -177,3 +177,24 @@ def test_staff_pages_need_a_staff_role_and_an_application_of_theirs(app, client,
     with app.app_context():
         assert db.session.scalar(select(func.count(OnboardingApplication.id))) == 1
     assert re.match(r"^CA[A-Z2-9]{10}$", reference)
+
+
+def test_profile_links_to_the_customers_applications_and_polling_is_not_audited(
+        app, client, world, sign_in):
+    wang = world.customers[0]
+    sign_in(world.staff["manager"])
+    profile = client.get(f"/customers/{wang.id}").get_data(as_text=True)
+    assert f"/onboarding/customers/{wang.id}" in profile
+    page = client.get(f"/onboarding/customers/{wang.id}").get_data(as_text=True)
+    assert f'value="{wang.customer_no}"' in page
+    reference = start(client, wang.customer_no)
+    client.get(f"/onboarding/{reference}")
+    for _ in range(3):
+        fragment = client.get(f"/onboarding/{reference}", headers={"HX-Request": "true"})
+        assert 'id="ob-status"' in fragment.get_data(as_text=True)
+    with app.app_context():
+        from workstation.models import AuditEvent
+
+        viewed = db.session.scalar(select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "onboarding.viewed"))
+    assert viewed == 1

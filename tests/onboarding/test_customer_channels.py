@@ -30,6 +30,10 @@ def test_customer_applies_alone_on_the_mobile_web_and_is_approved(app, client, w
                                                "city": "Beijing", "postcode": "100033"})
     client.post(f"{base}/steps/occupation", data={"occupation": "employee",
                                                   "employer": "Acme", "purpose": "savings"})
+    type_one = client.post(f"{base}/steps/account", data={"account_class": "I"})
+    refused = type_one.get_data(as_text=True)
+    assert type_one.status_code == 422 and "opened at a branch" in refused
+    assert "/m/appointments/new" in refused  # the branch visit is offered
     page = client.post(f"{base}/steps/account", data=account_form(wang.full_name, "III"),
                        follow_redirects=True).get_data(as_text=True)
     assert "Send my application" in page

@@ -22,6 +22,7 @@ def init_onboarding(app: Flask) -> None:
     csrf.exempt(api_bp)  # bearer clients; cookie sessions are checked by customer_required
     register_handlers()
     _add_mobile_home_link()
+    _add_profile_link(app)
 
 
 def _add_mobile_home_link() -> None:
@@ -31,3 +32,12 @@ def _add_mobile_home_link() -> None:
             "Open a type II or III account with a card, from your phone")
     if link not in MOBILE_HOME_LINKS:
         MOBILE_HOME_LINKS.append(link)
+
+
+def _add_profile_link(app: Flask) -> None:
+    try:
+        from workstation.customers.extensions import add_profile_link
+    except ImportError:
+        return
+    add_profile_link(app, "Card applications", "onboarding.customer_applications",
+                     roles=["agent", "manager", "supervisor", "auditor"])

@@ -47,8 +47,8 @@ def _context(application, step: str | None = None) -> dict:
             "documents": service.documents_of(application), "occupations": OCCUPATIONS,
             "purposes": PURPOSES, "account_classes": ACCOUNT_CLASSES,
             "branches": service.branches(), "settings": current_settings(),
-            "appointment_url": appointment_url(application), "labels": queries.STATUS_LABELS,
-            "mask_tail": mask_tail}
+            "appointment_url": appointment_url(application, for_customer=True),
+            "labels": queries.STATUS_LABELS, "mask_tail": mask_tail}
 
 
 @bp.get("/<reference>")

@@ -18,11 +18,14 @@ STEP_LABELS = {"personal": "Personal data", "documents": "ID photos and selfie",
                "account": "Account type"}
 
 
-def appointment_url(application) -> str | None:
+def appointment_url(application, *, for_customer: bool = False) -> str | None:
     """The booking page for a branch visit (type I account or card pick-up), if installed."""
+    branch_id = application.pickup_branch_id or application.customer.home_branch_id or ""
     try:
+        if for_customer:
+            return url_for("appointments_mobile.new", branch_id=branch_id)
         return url_for("appointments.new", customer_id=application.customer_id,
-                       branch_id=application.pickup_branch_id or "")
+                       branch_id=branch_id)
     except BuildError:
         return None
 

@@ -14,7 +14,7 @@ from workstation.models import Customer, Role
 from workstation.onboarding import access, decisions, fulfilment, queries, service, watchlist
 from workstation.onboarding.models import DOCUMENT_SLOTS
 from workstation.onboarding.page import detail_context
-from workstation.web import current_actor, render_page_or_fragment, roles_required
+from workstation.web import current_actor, is_htmx, render_page_or_fragment, roles_required
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
 WORKERS = (Role.AGENT, Role.MANAGER, Role.SUPERVISOR)
@@ -52,6 +52,22 @@ def index():
                            customer_no=request.args.get("customer_no", ""))
 
 
+@bp.get("/customers/<int:customer_id>")
+@roles_required(*READERS)
+def customer_applications(customer_id: int):
+    """One customer's applications (linked from the profile), with the start form filled."""
+    customer = db.session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("No such customer.")
+    if access.access_basis(current_user, customer) is None and \
+            current_user.role not in (Role.SUPERVISOR, Role.AUDITOR):
+        return redirect(url_for("customers.state_reason", customer_id=customer.id))
+    rows = queries.applications_of_customer(customer.id)
+    return render_template("onboarding/index.html", status="", labels=queries.STATUS_LABELS,
+                           applications=rows, customer_no=customer.customer_no,
+                           for_customer=customer)
+
+
 @bp.post("/start")
 @roles_required(*WORKERS)
 def start():
@@ -86,9 +102,10 @@ def _customer_from_form() -> Customer:
 def detail(reference: str):
     """An application: its steps, documents, decisions and what happened after approval."""
     application = _load(reference)
-    audit.record(current_actor(), "onboarding.viewed", customer_id=application.customer_id,
-                 object_type="onboarding_application", object_id=application.reference)
-    db.session.commit()
+    if not is_htmx():  # the status box refreshes itself every few seconds: audit the page once
+        audit.record(current_actor(), "onboarding.viewed", customer_id=application.customer_id,
+                     object_type="onboarding_application", object_id=application.reference)
+        db.session.commit()
     return render_page_or_fragment("onboarding/detail.html", "onboarding/_status.html",
                                    **detail_context(application))
 
