@@ -135,3 +135,22 @@ def test_submitting_an_incomplete_application_names_the_missing_steps(app, clien
     assert "personal, documents, address, occupation, account" in response.get_data(as_text=True)
     with app.app_context():
         assert application(reference).status == "draft"
+
+
+def test_the_database_keeps_one_open_application_per_id_under_a_race(app, world, monkeypatch):
+    from tests.onboarding.builders import STAFF_ACTOR
+    from workstation.errors import Conflict
+    from workstation.onboarding import service
+
+    # Two requests that both passed the check before either wrote: the unique key decides.
+    monkeypatch.setattr(service, "_refuse_second_open", lambda *a, **k: None)
+    starter = service.Starter(STAFF_ACTOR)
+    with app.app_context():
+        service.start_application(starter, world.customers[0].id)
+        try:
+            service.start_application(starter, world.customers[0].id)
+        except Conflict as refused:
+            assert "already open" in refused.message
+        else:
+            raise AssertionError("a second open application was written")
+        assert db.session.scalar(select(func.count(OnboardingApplication.id))) == 1

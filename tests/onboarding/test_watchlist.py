@@ -57,3 +57,15 @@ def test_only_an_administrator_imports(app, client, world, sign_in):
     client.post("/auth/logout")
     sign_in(world.staff["agent"])
     assert client.get("/onboarding/watchlist").status_code == 403
+
+
+def test_the_command_line_imports_a_file_and_refuses_a_bad_one(app, runner, tmp_path):
+    good, bad = tmp_path / "list.csv", tmp_path / "bad.csv"
+    good.write_bytes(CSV)
+    bad.write_text("nothing useful\n")
+    result = runner.invoke(args=["onboarding", "import-watchlist", str(good)])
+    assert result.exit_code == 0 and "imported 2 watch-list entries" in result.output
+    refused = runner.invoke(args=["onboarding", "import-watchlist", str(bad)])
+    assert refused.exit_code != 0 and "name the columns" in refused.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(WatchlistEntry.id))) == 2

@@ -10,6 +10,7 @@ def init_onboarding(app: Flask) -> None:
     from workstation.extensions import csrf
     from workstation.onboarding import models  # noqa: F401  (tables on the metadata)
     from workstation.onboarding.api import bp as api_bp
+    from workstation.onboarding.cli import register_commands
     from workstation.onboarding.handlers import register_handlers
     from workstation.onboarding.mobile import bp as mobile_bp
     from workstation.onboarding.settings import init_settings
@@ -21,6 +22,7 @@ def init_onboarding(app: Flask) -> None:
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer clients; cookie sessions are checked by customer_required
     register_handlers()
+    register_commands(app)
     _add_mobile_home_link()
     _add_profile_link(app)
 

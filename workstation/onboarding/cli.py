@@ -1,0 +1,32 @@
+"""Command-line tools for card applications: `flask --app wsgi onboarding ...`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from workstation.audit import Actor
+from workstation.errors import DomainError
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the onboarding commands to the app."""
+
+    @app.cli.group("onboarding")
+    def group():
+        """Cloud card application tools."""
+
+    @group.command("import-watchlist")
+    @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_watchlist_command(csv_file: Path):
+        """Replace the screening watch-list with a CSV file (name,id_number[,list])."""
+        from workstation.onboarding.watchlist import import_watchlist
+
+        try:
+            batch = import_watchlist(Actor.system("onboarding-cli"), csv_file.name,
+                                     csv_file.read_bytes())
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"imported {batch.entries} watch-list entries from {csv_file.name}")
