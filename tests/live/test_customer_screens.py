@@ -93,3 +93,9 @@ def test_openapi_describes_every_live_endpoint(app):
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert method.lower() in OPENAPI_PATHS.get(path, {}), (method, path)
+
+
+def test_live_paths_are_in_the_published_openapi_document(app):
+    document = app.test_client().get("/api/v1/openapi.json").json
+    assert document["paths"]["/api/v1/live/queue"]["post"]["tags"] == ["live"]
+    assert "/api/v1/live/sessions/{session_id}/rating" in document["paths"]
