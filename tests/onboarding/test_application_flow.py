@@ -198,3 +198,26 @@ def test_profile_links_to_the_customers_applications_and_polling_is_not_audited(
         viewed = db.session.scalar(select(func.count(AuditEvent.id)).where(
             AuditEvent.action == "onboarding.viewed"))
     assert viewed == 1
+
+
+def test_a_pin_made_of_the_birth_date_is_refused_on_the_phone(app, client, world, sign_in,
+                                                               device):
+    wang = world.customers[0]
+    sign_in(world.staff["manager"])
+    reference = start(client, wang.customer_no)
+    fill_through_pages(client, reference, wang.full_name, wang.phone)
+    client.post(f"/onboarding/{reference}/submit")
+    phone = device(wang.phone)
+    sign = phone.tasks("sign")[0]
+    phone.answer(sign, {"method": "typed", "name": wang.full_name})
+    with app.app_context():
+        born = application(reference).birth_date
+    birthday = born.strftime("%y%m%d")
+    pin_task = phone.tasks("set_secret")[0]
+    refused = phone.answer(pin_task, {"secret": birthday, "repeat": birthday})
+    assert refused.status_code == 409 and "date of birth" in refused.json["detail"]
+    with app.app_context():
+        row = application(reference)
+        assert (row.status, row.pin_set_at) == ("card_issued", None)
+        assert not core_banking().verify_pin(row.card_id, birthday)
+    assert phone.answer(pin_task, {"secret": "480264", "repeat": "480264"}).status_code == 200

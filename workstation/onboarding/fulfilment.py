@@ -203,19 +203,13 @@ def record_pin(application: OnboardingApplication, answer) -> None:
 
 
 def check_pin_rules(pin: str, application: OnboardingApplication) -> None:
-    """The bank's PIN rules (the card services' checker when installed)."""
+    """The bank's PIN rules (card services' checker): refused PINs go back to the device."""
+    from workstation.credentials.rules import RuleBroken, check_pin
+
     try:
-        from workstation.credentials.pins import check_new_pin
-    except ImportError:
-        check_new_pin = None
-    if check_new_pin is not None:
-        check_new_pin(pin, birth_date=application.birth_date)
-        return
-    if not (pin.isdigit() and len(pin) == 6):
-        raise ValidationFailed("The PIN must be 6 digits.")
-    if application.birth_date and pin in {application.birth_date.strftime(f)
-                                          for f in ("%y%m%d", "%m%d%y", "%d%m%y")}:
-        raise ValidationFailed("Choose a PIN that is not your birth date.")
+        check_pin(pin, application.birth_date)
+    except RuleBroken as broken:
+        raise ValidationFailed(str(broken)) from None
 
 
 def cancel_open_tasks(actor: audit.Actor, application: OnboardingApplication,
