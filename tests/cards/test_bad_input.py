@@ -182,3 +182,31 @@ def test_wrong_one_time_code_does_not_open_the_next_step(client, app, world, sig
     phone.answer(phone.latest("code"), data={"code": "999999" if right != "999999" else "888888"})
     assert [t for t in phone.tasks() if t["kind"] == "confirm"] == []
     assert "not right" in phone.latest("code")["payload"]["prompt"]
+
+
+def test_same_form_sent_twice_at_once_makes_one_request(app, world):
+    """Two tabs (or a double click) post the same form at the same moment."""
+    import threading
+
+    from tests import helpers
+
+    wang = world.customers[0]
+    manager = world.staff["manager"]
+    tabs = [app.test_client(), app.test_client()]
+    for tab in tabs:
+        helpers.sign_in(tab, manager)
+    card = card_id_of(app, wang)
+    start = threading.Barrier(2)
+    statuses = []
+
+    def send(tab):
+        start.wait()
+        statuses.append(lock(tab, wang.id, card, request_key="one-form").status_code)
+
+    threads = [threading.Thread(target=send, args=(tab,)) for tab in tabs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(statuses) == [302, 409]
+    assert count(app, CardRequest) == 1 and count(app, CustomerTask) == 1

@@ -37,6 +37,7 @@ def open_task(page: Page, base: str, title: str) -> None:
     expect(link.first).to_be_visible(timeout=15000)
     link.first.click()
     expect(page.get_by_test_id("task-screen")).to_be_visible()
+    page.wait_for_load_state("load")  # the task script is bound before anything is tapped
 
 
 def answer_open_task(page: Page, button: str = "Confirm") -> None:
@@ -91,10 +92,10 @@ def test_staff_and_customer_in_chromium(live_server, browser, screenshots):
         answer_open_task(mobile)
         expect(status).to_have_text("Active", timeout=15000)
 
-        staff_action(staff, card.pan_last4, "pin_reset", "Customer forgot the PIN")
         last = db.scalar("SELECT COALESCE(MAX(id), 0) FROM sms_outbox")
+        staff_action(staff, card.pan_last4, "pin_reset", "Customer forgot the PIN")
         open_task(mobile, base, "Confirm it is you")
-        mobile.locator("#task-code").fill(db.latest_sms(phone, RESET_CODE, after_id=last - 1))
+        mobile.locator("#task-code").fill(db.latest_sms(phone, RESET_CODE, after_id=last))
         answer_open_task(mobile, "Send code")
         open_task(mobile, base, "Confirm the card PIN reset")
         answer_open_task(mobile)
