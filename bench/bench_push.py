@@ -39,6 +39,10 @@ def _baseline_server(port: int) -> None:
     monkey.patch_all()
     from gevent import pywsgi
 
+    from tests.channel.serve import no_delay_server
+
+    no_delay_server()  # the same socket options as the workstation's server in this run
+
     sio = socketio.Server(async_mode="gevent")
     sio.on("connect", lambda sid, environ, auth=None: sio.enter_room(sid, "r"))
     sio.on("echo", lambda sid, data: data)

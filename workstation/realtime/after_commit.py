@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from workstation.extensions import db
+from workstation.extensions import db, socketio
 from workstation.realtime import emit_to_room
 
 INFO_KEY = "realtime_after_commit"
@@ -42,6 +42,9 @@ def _send_queued(session: Session) -> None:
         os._exit(70)
     for item in queued:
         emit_to_room(item.room, item.event, item.data, item.namespace)
+    # Under gevent an emit only queues the frame; yield once so it leaves now, not after
+    # the rest of the request (rendering the page) has run.
+    socketio.sleep(0)
 
 
 @event.listens_for(Session, "after_rollback")
