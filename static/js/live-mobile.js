@@ -30,12 +30,15 @@
       position.textContent = String(place.position);
       wait.textContent = minutes(place.estimated_wait_seconds);
     }
-    socket.on("connect", function () {
+    function checkIn() {
       socket.emit("live:queue:status", {}, function (ack) {
         if (ack && ack.ok && ack.session_id) { goTo(ack.session_id); return; }
         if (ack && ack.ok) { show(ack.queue); }
       });
-    });
+    }
+    socket.on("connect", checkIn);
+    // Waiting customers check in; a closed screen drops out of line until it comes back.
+    setInterval(function () { if (socket.connected) { checkIn(); } }, 20000);
     socket.on("live:queue:position", show);
     socket.on("live:session:assigned", function (d) { goTo(d.session_id); });
   }

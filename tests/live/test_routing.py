@@ -151,3 +151,25 @@ def test_pushed_positions_match_what_each_customer_is_told(app, world):
         asked = [queue.queue_place(entry) for entry in entries]
     assert pushed == asked
     assert [p.position for p in pushed] == [1, 1, 2, 1]
+
+
+def test_a_closed_waiting_screen_drops_out_until_it_checks_in(app, world):
+    agent = world.staff["agent"]
+    set_staff(app, agent.id, skills="card", capacity=3)
+    wang, li = world.customers[0], world.customers[1]
+    wang_token = customer_token(app, wang.phone)
+    _queue(app, wang_token, "card")
+    _queue(app, customer_token(app, li.phone), "card")
+    _backdate(app, li.id, 1)
+    with app.app_context():
+        db.session.execute(update(QueueEntry).where(QueueEntry.customer_id == wang.id)
+                           .values(joined_at=utcnow() - timedelta(minutes=5),
+                                   last_seen_at=utcnow() - timedelta(minutes=3)))
+        db.session.commit()
+    supervisor = staff_client(app, world.staff["supervisor"])
+    assert 'data-testid="board-queue">1<' in supervisor.get("/live/board").get_data(as_text=True)
+    back = app.test_client().get("/api/v1/live/queue", headers=bearer(wang_token)).json
+    assert back["queue"]["position"] == 1  # checked in again: her place is kept
+    client = staff_client(app, agent)
+    client.post("/live/queue/take")
+    assert _session_customers(app, agent.id) == [wang.id]

@@ -40,9 +40,10 @@ def config():
 @bp.get("/queue")
 @customer_required
 def queue_status():
-    """The customer's place in the queue, or their current session."""
+    """The customer's place in the queue (a check-in: poll at least every minute), or the
+    current session."""
     current = service.current_session_of(g.customer.id)
-    entry = queue.waiting_entry(g.customer.id)
+    entry = queue.check_in(g.customer.id)
     return jsonify({
         "session_id": current.id if current else None,
         "queue": queue.queue_place(entry).as_json() if entry and not current else None,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
 from workstation.extensions import db
 from workstation.live.catalog import TOPICS
-from workstation.live.models import LiveSession, QueueEntry, SessionRating
-from workstation.live.queue import average_handle_seconds, longest_wait
+from workstation.live.models import LiveSession, SessionRating
+from workstation.live.queue import average_handle_seconds, longest_wait, waiting_entries
 from workstation.models import Role, Staff
 from workstation.types import utcnow
 
@@ -42,9 +43,7 @@ def _today_start():
 
 def live_board() -> Board:
     """Figures for the supervisor's board, as of now."""
-    by_topic = dict(db.session.execute(
-        select(QueueEntry.topic, func.count(QueueEntry.id))
-        .where(QueueEntry.status == "waiting").group_by(QueueEntry.topic)).all())
+    by_topic = Counter(entry.topic for entry in waiting_entries())
     wait = longest_wait()
     handle = average_handle_seconds(_today_start())
     active_counts = dict(db.session.execute(

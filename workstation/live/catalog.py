@@ -33,6 +33,7 @@ INVITE_LIFETIMES = {"15": timedelta(minutes=15), "60": timedelta(hours=1),
 INVITE_FAILURE_LIMIT = 5
 INVITE_FAILURE_WINDOW = timedelta(minutes=15)
 DEFAULT_HANDLE_SECONDS = 300
+QUEUE_PRESENCE_TIMEOUT = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)

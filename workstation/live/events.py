@@ -149,12 +149,12 @@ def staff_signal(payload: dict):
 
 @live_event("live:queue:status", CUSTOMER_NS)
 def customer_queue_status(payload: dict):
-    """The customer's place in the queue, or the session an agent has opened for them."""
+    """The customer's place in the queue (also a check-in), or the session opened for them."""
     customer_id = _customer_id()
     current = service.current_session_of(customer_id)
     if current is not None:
         return {"session_id": current.id, "status": current.status}
-    entry = queue.waiting_entry(customer_id)
+    entry = queue.check_in(customer_id)
     return {"queue": queue.queue_place(entry).as_json() if entry else None}
 
 

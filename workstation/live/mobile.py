@@ -51,7 +51,7 @@ def queue_page():
     current = service.current_session_of(g.customer.id)
     if current is not None:
         return redirect(url_for("live_mobile.session_page", session_id=current.id))
-    entry = queue.waiting_entry(g.customer.id)
+    entry = queue.check_in(g.customer.id)
     if entry is None:
         return redirect(url_for("live_mobile.start"))
     return render_template("live/mobile/queue.html", place=queue.queue_place(entry),

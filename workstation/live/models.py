@@ -24,6 +24,9 @@ class QueueEntry(db.Model):
     topic: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="waiting")  # waiting|taken|left
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The customer's screen or app checks in while waiting; a silent entry is left out of the
+    # queue until it checks in again (keeping its place).
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     session_id: Mapped[int | None] = mapped_column(ForeignKey("live_sessions.id"))

@@ -13,7 +13,12 @@ from workstation import audit
 from workstation.errors import Conflict, NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.live import notify
-from workstation.live.catalog import DEFAULT_HANDLE_SECONDS, TOPICS, skill_list
+from workstation.live.catalog import (
+    DEFAULT_HANDLE_SECONDS,
+    QUEUE_PRESENCE_TIMEOUT,
+    TOPICS,
+    skill_list,
+)
 from workstation.live.models import LiveSession, QueueEntry, SessionParticipant
 from workstation.models import Customer, Role, Staff
 from workstation.types import utcnow
@@ -31,6 +36,24 @@ class QueuePlace:
     def as_json(self) -> dict:
         return {"entry_id": self.entry_id, "topic": self.topic, "position": self.position,
                 "estimated_wait_seconds": self.estimated_wait_seconds}
+
+
+def _present():
+    """Waiting entries whose customer checked in lately."""
+    return (QueueEntry.status == "waiting") & (
+        QueueEntry.last_seen_at >= utcnow() - QUEUE_PRESENCE_TIMEOUT)
+
+
+def check_in(customer_id: int) -> QueueEntry | None:
+    """The waiting customer's screen is still open: keep (or give back) their place."""
+    entry = waiting_entry(customer_id)
+    if entry is not None:
+        was_absent = entry.last_seen_at < utcnow() - QUEUE_PRESENCE_TIMEOUT
+        entry.last_seen_at = utcnow()
+        db.session.commit()
+        if was_absent:
+            notify.queue_changed()
+    return entry
 
 
 def waiting_entry(customer_id: int) -> QueueEntry | None:
@@ -54,10 +77,10 @@ def join_queue(actor: audit.Actor, customer: Customer, topic: str) -> QueueEntry
         raise ValidationFailed("Choose one of the listed topics.")
     if _active_session_of(customer.id):
         raise Conflict("You are already in a live session.", code="already_in_session")
-    entry = waiting_entry(customer.id)
-    if entry is not None:
-        return entry
-    entry = QueueEntry(customer_id=customer.id, topic=topic, joined_at=utcnow())
+    if waiting_entry(customer.id) is not None:
+        return check_in(customer.id)
+    now = utcnow()
+    entry = QueueEntry(customer_id=customer.id, topic=topic, joined_at=now, last_seen_at=now)
     db.session.add(entry)
     db.session.flush()
     audit.record(actor, "live.queue.join", customer_id=customer.id, object_type="queue_entry",
@@ -104,7 +127,7 @@ def queue_place(entry: QueueEntry, handle_seconds: float | None = None) -> Queue
     """Position among customers waiting for the same topic, and an estimated wait."""
     ahead = db.session.scalar(
         select(func.count(QueueEntry.id)).where(
-            QueueEntry.status == "waiting", QueueEntry.topic == entry.topic,
+            _present(), QueueEntry.topic == entry.topic,
             (QueueEntry.joined_at < entry.joined_at)
             | ((QueueEntry.joined_at == entry.joined_at) & (QueueEntry.id < entry.id)))
     ) or 0
@@ -130,10 +153,9 @@ def all_places(entries: list[QueueEntry]) -> list[tuple[QueueEntry, QueuePlace]]
 
 
 def waiting_entries() -> list[QueueEntry]:
-    """Everyone waiting, longest-waiting first."""
+    """Everyone waiting with their screen open, longest-waiting first."""
     return list(db.session.scalars(
-        select(QueueEntry).where(QueueEntry.status == "waiting")
-        .order_by(QueueEntry.joined_at, QueueEntry.id)))
+        select(QueueEntry).where(_present()).order_by(QueueEntry.joined_at, QueueEntry.id)))
 
 
 def active_session_count(staff_id: int) -> int:
@@ -191,8 +213,7 @@ def _open_session(actor: audit.Actor, staff: Staff, entry: QueueEntry) -> LiveSe
 
 def longest_wait(now: datetime | None = None) -> timedelta | None:
     """How long the first customer in the queue has waited."""
-    first = db.session.scalar(select(func.min(QueueEntry.joined_at)).where(
-        QueueEntry.status == "waiting"))
+    first = db.session.scalar(select(func.min(QueueEntry.joined_at)).where(_present()))
     if first is None:
         return None
     return (now or utcnow()) - first
