@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from stdnum.cn import ric
 
 from workstation.extensions import db
@@ -174,8 +174,7 @@ def gather_facts(app: OnboardingApplication, s: OnboardingSettings) -> Facts:
     rejected_since = now - timedelta(days=s.recent_rejection_days)
     same_id = [r for r in related if r.id_digest == app.id_digest and r.id != app.id]
     recent = [r for r in related if r.created_at >= now - timedelta(days=s.velocity_days)]
-    slots = db.session.scalars(select(OnboardingDocument.slot).where(
-        OnboardingDocument.application_id == app.id)).all()
+    slots = db.session.scalars(_SLOTS, {"application_id": app.id}).all()
     return Facts(
         today=now.date(), full_name=app.full_name, id_number=app.id_number or "",
         birth_date=app.birth_date, id_expires_on=app.id_expires_on,
@@ -191,27 +190,31 @@ def gather_facts(app: OnboardingApplication, s: OnboardingSettings) -> Facts:
     )
 
 
+_A = OnboardingApplication
+# Built once: screening runs on every submission, and a statement built per call costs more
+# than the indexed lookups themselves. A NULL device matches nothing (SQL NULL = NULL is false).
+_RELATED = select(_A.id, _A.id_digest, _A.phone, _A.device_id, _A.status, _A.closed_at,
+                  _A.created_at).where(
+    (_A.id_digest == bindparam("digest"))
+    | ((_A.phone == bindparam("phone")) & (_A.created_at >= bindparam("since")))
+    | ((_A.device_id == bindparam("device")) & (_A.created_at >= bindparam("since"))))
+_SLOTS = select(OnboardingDocument.slot).where(
+    OnboardingDocument.application_id == bindparam("application_id"))
+_LISTED = select(WatchlistEntry.name_key, WatchlistEntry.id_digest).where(
+    or_(WatchlistEntry.name_key == bindparam("key"),
+        (WatchlistEntry.id_digest == bindparam("digest")) & (WatchlistEntry.id_digest != "")))
+
+
 def _related_applications(app: OnboardingApplication, since):
     """Applications sharing the ID number (any age), or the phone or device (recent ones)."""
-    a = OnboardingApplication
-    by_id = a.id_digest == app.id_digest
-    by_phone = (a.phone == app.phone) & (a.created_at >= since)
-    condition = by_id | by_phone
-    if app.device_id is not None:
-        condition = condition | ((a.device_id == app.device_id) & (a.created_at >= since))
-    return db.session.execute(
-        select(a.id, a.id_digest, a.phone, a.device_id, a.status, a.closed_at, a.created_at)
-        .where(condition)).all()
+    return db.session.execute(_RELATED, {"digest": app.id_digest, "phone": app.phone,
+                                         "since": since, "device": app.device_id}).all()
 
 
 def watchlist_facts(full_name: str, id_digest: str) -> dict:
     """Which watch-list matches an applicant has (by name key and ID digest)."""
     key = name_key(full_name)
-    rows = db.session.execute(
-        select(WatchlistEntry.name_key, WatchlistEntry.id_digest).where(
-            or_(WatchlistEntry.name_key == key,
-                (WatchlistEntry.id_digest == id_digest) & (WatchlistEntry.id_digest != "")))
-    ).all()
+    rows = db.session.execute(_LISTED, {"key": key, "digest": id_digest}).all()
     both = any(n == key and d == id_digest for n, d in rows)
     return {
         "list_id_and_name": both,
