@@ -76,6 +76,8 @@ def test_auto_approved_application_ends_with_a_card_and_pin_set_on_the_phone(
     assert "Completed" in staff_page and number not in staff_page
     assert number[-4:] in staff_page and "Set by the customer" in staff_page
     assert any("approved" in n for n in done["notices"])
+    kept = client.get(f"/onboarding/{reference}/agreement").get_data(as_text=True)
+    assert "typed name: Wang Fang" in kept and "type II" in kept and "10,000.00 CNY a day" in kept
     with app.app_context():
         row = application(reference)
         assert (row.status, row.card_reveal, row.open_id_digest) == ("completed", None, None)

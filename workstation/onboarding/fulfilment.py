@@ -127,6 +127,12 @@ def ask_for_signature(actor: audit.Actor, application: OnboardingApplication) ->
     _link(application, "agreement", task)
 
 
+def signed_agreement(application: OnboardingApplication) -> SignedAgreement | None:
+    """The agreement sent for the application (signed or not yet)."""
+    return db.session.scalar(select(SignedAgreement).where(
+        SignedAgreement.application_id == application.id))
+
+
 def record_signature(application: OnboardingApplication, answer) -> None:
     """Keep the signature, then open the account and issue the card (answer's transaction)."""
     if application.status != "approved":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -250,6 +252,22 @@ def document_image(reference: str, slot: str):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Disposition"] = "inline"
     return response
+
+
+@bp.get("/<reference>/agreement")
+@roles_required(*READERS)
+def agreement(reference: str):
+    """The account agreement as the customer signed it, with the signature's evidence."""
+    application = _load(reference)
+    kept = fulfilment.signed_agreement(application)
+    if kept is None:
+        raise NotFound("No agreement was sent for this application yet.")
+    audit.record(current_actor(), "onboarding.agreement_viewed",
+                 customer_id=application.customer_id, object_type="onboarding_application",
+                 object_id=application.reference)
+    db.session.commit()
+    return render_template("onboarding/agreement.html", application=application,
+                           agreement=kept, evidence=json.loads(kept.signature_json or "{}"))
 
 
 @bp.route("/watchlist", methods=["GET", "POST"])
