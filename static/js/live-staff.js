@@ -141,7 +141,15 @@
     socket.on("live:notes", function () { window.htmx.trigger(document.body, "live-notes"); });
     socket.on("live:ended", function (d) { if (d.session_id === sessionId) { markEnded(d.ended_by); } });
     socket.on("live:transferred", function (d) {
-      if (d.session_id !== sessionId || d.to_staff_id === me) { return; }
+      if (d.session_id !== sessionId) { return; }
+      if (d.to_staff_id === me) { window.location.reload(); return; }
+      if (!isAgent) {
+        // The rooms were emptied for the hand-over: a supervisor listening in joins again.
+        C.emitWithAck(socket, "live:join", { session_id: sessionId }, errorBox).then(function (ack) {
+          if (ack.ok) { apply(ack.session); }
+        });
+        return;
+      }
       if (peer) { peer.close(); }
       C.showNotice(document.getElementById("live-ended"), "The session was handed over to " + d.to_name + ".");
     });

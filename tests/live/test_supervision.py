@@ -76,6 +76,12 @@ def test_transfer_hands_over_with_a_note(app, world, live):
     ack = emit(live.agent_tab, "live:chat", {"session_id": live.session_id, "body": "hi"},
                "/staff")
     assert ack["error"]["code"] == "not_a_participant"
+    assert emit(target_tab, "live:join", {"session_id": live.session_id}, "/staff")["is_agent"]
+    live.agent_tab.get_received("/staff")
+    assert emit(live.customer_tab, "live:chat", {"session_id": live.session_id,
+                                                 "body": "still there?"}, "/customer")["ok"]
+    assert frames(live.agent_tab, "/staff") == []
+    assert frames(target_tab, "/staff", "live:chat")[-1]["message"]["body"] == "still there?"
 
 
 def test_transfer_needs_a_note_and_a_real_colleague(app, world, live):

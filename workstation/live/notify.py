@@ -59,6 +59,17 @@ def to_staff(staff_id: int, event: str, data: dict) -> None:
     _emit(f"staff:{staff_id}", event, data, STAFF_NS)
 
 
+def close_staff_rooms(session_id: int) -> None:
+    """Empty the session's staff rooms (after a transfer); pages still entitled join again."""
+    from workstation.extensions import socketio
+
+    for room in (staff_room(session_id), agent_room(session_id)):
+        try:
+            socketio.close_room(room, namespace=STAFF_NS)
+        except Exception:  # a lost clean-up must not undo a committed change
+            current_app.logger.exception("live: closing %s failed", room)
+
+
 def board_changed() -> None:
     """Tell supervisors' boards to refresh."""
     _emit("live:board", "live:board", {}, STAFF_NS)

@@ -193,6 +193,7 @@ def transfer(actor: audit.Actor, staff: Staff, session_id: int, to_staff_id: obj
         "session_id": session.id, "from_name": staff.full_name, "note": note})
     notify.to_session_staff(session.id, "live:transferred", {
         "session_id": session.id, "to_staff_id": target.id, "to_name": target.full_name})
+    notify.close_staff_rooms(session.id)  # the previous agent's page hears nothing more
     _participants_changed(session)
     return move
 
