@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from stdnum import luhn
 
 from tests.e2e.browsing import PageWatch, new_watched_page, sign_in
-from tests.e2e.conftest import DEMO_PASSWORD, browser, live_server, screenshots  # noqa: F401
+from tests.e2e.conftest import ARTIFACTS, DEMO_PASSWORD, browser, live_server, screenshots  # noqa: F401
 from tests.onboarding.builders import other_bank_card, photo
 from workstation.config import normalise_database_url
 
@@ -270,7 +270,7 @@ def _apply_on_phone(page: Page, base_url: str, customer: dict, tmp: Path) -> Pag
     page.get_by_test_id("m-purpose").select_option("savings")
     page.get_by_test_id("m-save").click()
     page.get_by_test_id("m-class-III").check()
+    page.screenshot(path=str(ARTIFACTS / "onboarding-account-step-phone.png"), full_page=True)
     page.get_by_test_id("m-save").click()
-    page.screenshot(path=str(Path(tmp) / "ready.png"))
     page.get_by_test_id("m-submit").click()
     return page
