@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from stdnum.cn import ric
 
+from appointments.demo import seed_appointments_demo
 from workstation.auth import totp
 from workstation.auth.passwords import hash_password
 from workstation.core.local import add_card
@@ -245,7 +246,8 @@ def seed_demo() -> str:
         created += 1
     db.session.commit()
     total = db.session.scalar(select(func.count(Customer.id)))
+    calendars = seed_appointments_demo()
     return (
         f"demo data ready: {len(branches)} branches, {len(staff)} staff, "
-        f"{total} customers ({created} new)"
+        f"{total} customers ({created} new); {calendars}"
     )
