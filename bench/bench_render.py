@@ -60,7 +60,7 @@ def certificate_source(language: str):
                        "N7QQVSJHFK03QNCP", utcnow(), content, "https://bank.example")
 
 
-def statement_source(rows: int = 470):
+def statement_source(rows: int = 390):
     """A statement long enough for ten A4 pages."""
     from workstation.documents.printing import PrintSource
     from workstation.types import utcnow

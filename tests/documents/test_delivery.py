@@ -49,3 +49,20 @@ def test_download_needs_a_signed_in_customer(app, client, world, sign_in):
     document = _issue_for(app, client, world, sign_in, world.customers[0])
     response = client.get(f"/m/documents/{document.id}/pdf")
     assert response.status_code == 302 and "/m/sign-in" in response.headers["Location"]
+
+
+def test_native_app_lists_and_downloads_with_its_device_token(app, client, world, sign_in):
+    from tests.channel.builders import api_sign_in
+
+    customer = world.customers[0]
+    document = _issue_for(app, client, world, sign_in, customer)
+    token = api_sign_in(client, app, customer.phone)["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    listing = client.get("/api/v1/documents", headers=headers).json["documents"]
+    assert [d["number"] for d in listing] == [document.number]
+    assert listing[0]["title"] == "Certificado de Saldo" and listing[0]["status"] == "issued"
+    response = client.get(listing[0]["pdf_url"], headers=headers)
+    assert response.data == document.pdf
+    assert response.headers["X-Content-SHA256"] == document.pdf_sha256
+    assert client.get("/api/v1/documents").status_code == 401
+    assert client.get("/api/v1/documents/999/pdf", headers=headers).status_code == 404

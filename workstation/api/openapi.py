@@ -18,6 +18,7 @@ OPENAPI_SOURCES: list[str] = [
     "appointments.openapi",
     "workstation.cards.openapi",
     "workstation.onboarding.openapi",
+    "workstation.documents.openapi",
 ]
 
 PROBLEM_SCHEMA = {"type": "object", "required": ["title", "status"], "properties": {

@@ -12,6 +12,7 @@ from workstation.documents.registry import (
     document_types,
     register_document_type,
 )
+from workstation.extensions import csrf
 
 __all__ = [
     "DocumentType",
@@ -39,6 +40,7 @@ def register_builtin_types() -> None:
 def init_app(app: Flask) -> None:
     """Settings, models, document types, views and the `documents` commands."""
     from workstation.documents import models  # noqa: F401  (tables on the metadata)
+    from workstation.documents.api import api_bp
     from workstation.documents.cli import documents_cli
     from workstation.documents.mobile import bp as mobile_bp
     from workstation.documents.public import bp as public_bp
@@ -47,8 +49,9 @@ def init_app(app: Flask) -> None:
 
     apply_settings(app.config)
     register_builtin_types()
-    for blueprint in (staff_bp, public_bp, mobile_bp):
+    for blueprint in (staff_bp, public_bp, mobile_bp, api_bp):
         app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)  # bearer clients; customer_required checks CSRF for cookie sessions
     app.cli.add_command(documents_cli)
     _link_from_other_screens(app)
 
