@@ -43,6 +43,8 @@
   }
 
   function wireChatForm(form, socket, sessionId, errorElement) {
+    var send = form.querySelector("button[type=submit]");
+    send.disabled = false;  // rendered disabled so nothing is sent before this handler exists
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var input = form.querySelector("textarea, input[name=body]");

@@ -157,6 +157,7 @@
     C.wireChatForm(document.getElementById("chat-form"), socket, sessionId, errorBox);
     var share = document.getElementById("share-form");
     if (share) {
+      share.querySelector("button").disabled = false;
       share.addEventListener("submit", function (event) {
         event.preventDefault();
         var form = share.querySelector("select").value;

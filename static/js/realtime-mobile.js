@@ -66,5 +66,6 @@
       window.location.reload();
     }
   });
+  socket.on("signed_out", function () { window.location.href = "/m/sign-in"; });
   window.cowCustomerSocket = socket;
 })();

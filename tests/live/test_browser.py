@@ -204,6 +204,17 @@ def test_invite_without_camera_falls_back_to_chat_and_supervisor_joins(
     phone.get_by_test_id("chat-send").click()
     expect(boss.get_by_test_id("chat")).to_contain_text("Thanks, chat is fine")
     phone.screenshot(path=str(artifacts_dir / "live_customer_fallback.png"), full_page=True)
+
+    supervisor_id = server.world.staff["supervisor"].id
+    desk.select_option("select[name=to_staff_id]", str(supervisor_id))
+    desk.fill("textarea[name=note]", "Customer asks for a fee waiver")
+    desk.get_by_test_id("transfer").click()
+    expect(desk.locator(".flash-success")).to_contain_text("handed over to Supervisor1")
+    expect(boss.get_by_test_id("end-session")).to_be_visible()  # reloaded as the serving agent
+    expect(phone.get_by_test_id("chat")).to_contain_text("You are now talking to Supervisor1.")
+    boss.get_by_test_id("chat-input").fill("I can waive the fee.")
+    boss.get_by_test_id("chat-send").click()
+    expect(phone.get_by_test_id("chat")).to_contain_text("I can waive the fee.")
     assert errors == []
     for context in (desk_ctx, boss_ctx, phone_ctx):
         context.close()
