@@ -154,3 +154,23 @@ def test_the_database_keeps_one_open_application_per_id_under_a_race(app, world,
         else:
             raise AssertionError("a second open application was written")
         assert db.session.scalar(select(func.count(OnboardingApplication.id))) == 1
+
+
+def test_a_stale_draft_expires_and_no_longer_blocks_a_new_application(app, client, world,
+                                                                      sign_in, runner):
+    from datetime import timedelta
+
+    from workstation.types import utcnow
+
+    sign_in(world.staff["manager"])
+    stale = start(client, world.customers[0].customer_no)
+    fresh = start(client, world.customers[1].customer_no)
+    with app.app_context():
+        row = application(stale)
+        row.updated_at = utcnow() - timedelta(days=31)
+        db.session.commit()
+    result = runner.invoke(args=["onboarding", "expire-drafts", "--days", "30"])
+    assert "1 stale draft application(s) withdrawn" in result.output
+    with app.app_context():
+        assert (application(stale).status, application(fresh).status) == ("withdrawn", "draft")
+    assert start(client, world.customers[0].customer_no) != stale

@@ -30,3 +30,14 @@ def register_commands(app: Flask) -> None:
         except DomainError as error:
             raise click.ClickException(error.message) from None
         click.echo(f"imported {batch.entries} watch-list entries from {csv_file.name}")
+
+    @group.command("expire-drafts")
+    @click.option("--days", default=30, show_default=True, help="Days without a change.")
+    def expire_drafts_command(days: int):
+        """Withdraw drafts nobody touched for some days (run daily from a scheduler)."""
+        from workstation.onboarding.decisions import expire_stale_drafts
+
+        total = 0
+        while (done := expire_stale_drafts(days)):
+            total += done
+        click.echo(f"{total} stale draft application(s) withdrawn")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -122,6 +123,25 @@ def withdraw(actor: audit.Actor, application: OnboardingApplication, reason: str
                  reason=reason[:500])
     db.session.commit()
     notify.after_commit(application)
+
+
+def expire_stale_drafts(days: int, batch: int = 200) -> int:
+    """Close drafts untouched for `days` days, so they no longer block a new application."""
+    cutoff = utcnow() - timedelta(days=days)
+    actor = audit.Actor.system("onboarding-expiry")
+    stale = db.session.scalars(
+        select(OnboardingApplication).where(OnboardingApplication.status == "draft",
+                                            OnboardingApplication.updated_at < cutoff)
+        .order_by(OnboardingApplication.id).limit(batch).with_for_update(skip_locked=True)).all()
+    for application in stale:
+        application.status, application.closed_at = "withdrawn", utcnow()
+        application.open_id_digest = None
+        fulfilment.cancel_open_tasks(actor, application, "The application expired.")
+        audit.record(actor, "onboarding.expired", customer_id=application.customer_id,
+                     object_type="onboarding_application", object_id=application.reference,
+                     reason=f"No change for {days} days")
+    db.session.commit()
+    return len(stale)
 
 
 def latest_screening(application: OnboardingApplication) -> ScreeningDecision | None:
