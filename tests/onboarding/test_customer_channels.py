@@ -98,3 +98,17 @@ def test_every_app_call_is_in_the_openapi_document(app, client):
     assert routes == set(OPENAPI_PATHS)
     document = client.get("/api/v1/openapi.json").json
     assert "/api/v1/onboarding/applications/{reference}/card" in document["paths"]
+
+
+def test_a_huge_upload_from_the_app_is_refused_before_it_is_read(app, world, device):
+    app.config["ONBOARDING_IMAGE_MAX_BYTES"] = 100 * 1024
+    phone = device(world.customers[1].phone)
+    reference = phone.post("/api/v1/onboarding/applications").json["reference"]
+    huge = phone.post(f"/api/v1/onboarding/applications/{reference}/documents/selfie",
+                      data={"photo": (io.BytesIO(b"\xff\xd8\xff" + b"0" * 3 * 1024 * 1024),
+                                      "selfie.jpg")}, content_type="multipart/form-data")
+    assert huge.status_code == 413
+    large = phone.post(f"/api/v1/onboarding/applications/{reference}/documents/selfie",
+                       data={"photo": (io.BytesIO(b"\xff\xd8\xff" + b"0" * 300 * 1024),
+                                       "selfie.jpg")}, content_type="multipart/form-data")
+    assert large.status_code == 422 and "too large" in large.json["detail"]

@@ -10,7 +10,7 @@ from flask import Blueprint, g, jsonify, request
 from workstation.customer_auth.decorators import customer_required
 from workstation.errors import ValidationFailed
 from workstation.onboarding import access, customer, decisions, queries, service
-from workstation.onboarding.settings import current_settings
+from workstation.onboarding.settings import current_settings, limit_upload_size
 
 bp = Blueprint("onboarding_api", __name__, url_prefix="/api/v1/onboarding")
 
@@ -63,6 +63,7 @@ def save_step(reference: str, step: str):
 def upload(reference: str, slot: str):
     """A photo as multipart 'photo', or JSON {"content": base64}."""
     application = _mine(reference, lock=True)
+    limit_upload_size()
     limit = current_settings().image_max_bytes
     photo = request.files.get("photo")
     if photo is not None:

@@ -83,3 +83,16 @@ def settings_from(config) -> OnboardingSettings:
 def current_settings() -> OnboardingSettings:
     """The settings of the running app."""
     return settings_from(current_app.config)
+
+
+def limit_upload_size() -> None:
+    """Refuse a request body far above the photo limit (413) before it is read at all.
+
+    Up to twice the limit (at least 1 MB over) the photo is read and refused with the
+    readable message. Cookie-session forms are parsed earlier, by the CSRF check, so this
+    guards the bearer API; the app-wide MAX_CONTENT_LENGTH guards the rest.
+    """
+    from flask import request
+
+    limit = current_settings().image_max_bytes
+    request.max_content_length = limit + max(limit, 1024 * 1024)
