@@ -40,7 +40,14 @@ def test_mobile_web_session_connects_without_token(client, app, world):
 def test_revoked_token_cannot_connect(client, app, world):
     signed_in = api_sign_in(client, app, world.customers[0].phone)
     headers = {"Authorization": f"Bearer {signed_in['token']}"}
+    open_socket = socketio.test_client(app, namespace="/customer",
+                                       auth={"token": signed_in["token"]})
     client.post("/api/v1/customer/auth/sign-out", headers=headers)
+    received = open_socket.get_received("/customer")
+    assert [r["name"] for r in received] == ["signed_out"]
+    refused = open_socket.emit("task:sync", {"after_seq": 0}, namespace="/customer",
+                               callback=True)
+    assert refused["error"] == "unauthorized"
     device = socketio.test_client(app, namespace="/customer", auth={"token": signed_in["token"]})
     assert not device.is_connected("/customer")
 

@@ -184,6 +184,14 @@ def devices_of(customer_id: int) -> list[CustomerDevice]:
     ))
 
 
+def _tell_device_signed_out(device_id: int) -> None:
+    from workstation.realtime import CUSTOMER_NAMESPACE
+    from workstation.realtime.after_commit import emit_after_commit
+
+    emit_after_commit(f"device:{device_id}", "signed_out", {"reason": "revoked"},
+                      CUSTOMER_NAMESPACE)
+
+
 def revoke_device(actor: audit.Actor, customer_id: int, device_id: int,
                   reason: str = "signed_out") -> CustomerDevice:
     """Sign a device out for good; its token stops working at once."""
@@ -195,5 +203,6 @@ def revoke_device(actor: audit.Actor, customer_id: int, device_id: int,
         device.revoke_reason = reason[:64]
         audit.record(actor, "customer.device_revoked", customer_id=customer_id,
                      object_type="customer_device", object_id=str(device.id), reason=reason)
+        _tell_device_signed_out(device.id)
     db.session.commit()
     return device
