@@ -153,7 +153,9 @@ def test_verbal_report_blocks_at_once_and_lapses(client, app, world, sign_in):
                                  "request_key": key()})
     assert response.status_code == 302
     assert card_status(app, card) == "verbal_loss"
-    assert "blocked after your verbal report" in phone.latest("notice")["payload"]["message"]
+    offered = phone.latest("confirm")
+    assert offered["title"] == "Report your card and block it for good"
+    assert "blocked after your call" in offered["payload"]["summary"]
     assert act(client, wang.id, card, "unlock").status_code == 409
     with app.app_context():
         request = db.session.scalar(select(CardRequest).where(CardRequest.kind == "verbal_loss"))
@@ -164,6 +166,9 @@ def test_verbal_report_blocks_at_once_and_lapses(client, app, world, sign_in):
     assert card_status(app, card) == "active"
     assert "Active" in page
     assert phone.latest("notice")["title"] == "Verbal loss report ended"
+    assert [t for t in phone.tasks() if t["kind"] == "confirm"] == []
+    late = phone.answer(offered)
+    assert late.status_code == 409 and card_status(app, card) == "active"
 
 
 def test_verbal_report_confirmed_by_formal_report(client, app, world, sign_in):
@@ -173,8 +178,9 @@ def test_verbal_report_confirmed_by_formal_report(client, app, world, sign_in):
     card = card_id_of(app, wang)
     client.post(f"/customers/{wang.id}/cards/{card}/verbal-loss",
                 data={"loss_kind": "stolen", "reason": "Called at night", "request_key": key()})
-    act(client, wang.id, card, "formal_loss", loss_kind="stolen")
-    phone.confirm_latest()
+    again = act(client, wang.id, card, "formal_loss", loss_kind="stolen")
+    assert again.status_code == 409  # the formal report already waits on the phone
+    phone.confirm_latest()  # the customer confirms it later, on the phone
     assert card_status(app, card) == "stolen"
     with app.app_context():
         verbal = db.session.scalar(select(CardRequest).where(CardRequest.kind == "verbal_loss"))
@@ -201,12 +207,13 @@ def test_lapse_command_ends_overdue_verbal_reports(client, app, world, sign_in, 
                 data={"loss_kind": "lost", "reason": "Called from abroad", "request_key": key()})
     assert "0 verbal loss report(s) ended" in runner.invoke(args=["cards", "lapse-verbal"]).output
     with app.app_context():
-        request = db.session.scalar(select(CardRequest))
+        request = db.session.scalar(select(CardRequest).where(CardRequest.kind == "verbal_loss"))
         request.expires_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
     assert "1 verbal loss report(s) ended" in runner.invoke(args=["cards", "lapse-verbal"]).output
     assert card_status(app, card) == "active"
     with app.app_context():
-        assert db.session.scalar(select(CardRequest.status)) == "lapsed"
+        statuses = dict(db.session.execute(select(CardRequest.kind, CardRequest.status)).all())
+        assert statuses == {"verbal_loss": "lapsed", "formal_loss": "cancelled"}
         assert db.session.scalar(select(AuditEvent.actor_username).where(
             AuditEvent.action == "card.verbal_loss_lapsed")) == "card-verbal-expiry"

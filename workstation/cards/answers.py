@@ -117,6 +117,7 @@ def _lapse(request: CardRequest, actor: audit.Actor) -> None:
                               .with_for_update()).scalar_one()
     request.status = "lapsed"
     request.decided_at = utcnow()
+    _withdraw_pending_confirmation(card, actor)
     if card.status == states.VERBAL_LOSS:
         card.status = request.previous_status or states.ACTIVE
     audit.record(actor, "card.verbal_loss_lapsed", customer_id=request.customer_id,
@@ -127,3 +128,22 @@ def _lapse(request: CardRequest, actor: audit.Actor) -> None:
                            f"in time; the card is {states.label(card.status).lower()} again.",
                            (SUBJECT, request.id))
     device.announce_change(request.customer_id, "verbal_loss")
+
+
+def _withdraw_pending_confirmation(card: Card, actor: audit.Actor) -> None:
+    """The formal report offered with the verbal one can no longer be confirmed."""
+    from workstation.tasks.service import TaskRefused, cancel_task
+
+    pending = db.session.scalar(select(CardRequest).where(
+        CardRequest.card_id == card.id, CardRequest.kind == "formal_loss",
+        CardRequest.status == "awaiting_customer"))
+    if pending is None:
+        return
+    try:
+        cancel_task(actor, card.customer_id, pending.task_public_id,
+                    "The verbal loss report ended.")
+    except TaskRefused:  # already expired or answered: settle the request here
+        pass
+    if pending.status == "awaiting_customer":
+        pending.status = "expired"
+        pending.decided_at = utcnow()

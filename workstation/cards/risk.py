@@ -36,9 +36,10 @@ def check_customer(customer_id: int, staff_id: int | None) -> bool:
     """Raise an alert when this customer's loss reports and resets pile up (caller commits)."""
     window = _window()
     since = utcnow() - window
+    # A formal report confirming a verbal one is the same loss: count it once.
     losses = db_count(select(func.count(CardRequest.id)).where(
         CardRequest.customer_id == customer_id, CardRequest.kind.in_(LOSS_KINDS),
-        CardRequest.created_at >= since))
+        CardRequest.previous_status != "verbal_loss", CardRequest.created_at >= since))
     resets = _count_credential_resets(customer_id, since)
     threshold = int(current_app.config["CARD_ALERT_THRESHOLD"])
     if losses + resets < threshold:

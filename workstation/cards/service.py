@@ -92,25 +92,34 @@ def request_card_action(actor: audit.Actor, staff: Staff, customer_id: int, card
     if _open_request(card.id) is not None:
         raise Conflict("A request for this card is already waiting for the customer's "
                        "confirmation; wait for it or cancel it first.")
-    lifetime = confirm_lifetime(current_app.config)
-    request = CardRequest(customer_id=customer.id, card_id=card.id, kind=kind,
-                          loss_kind=loss_kind, status="awaiting_customer", reason=reason,
-                          staff_id=staff.id, request_key=request_key,
-                          previous_status=card.status, expires_at=utcnow() + lifetime)
-    db.session.add(request)
-    db.session.flush()
-    task = device.ask_to_confirm(
-        actor, customer.id, TITLES[kind], f"{TITLES[kind]}: card {masked(card)}.",
-        _confirm_details(request, card), (SUBJECT, request.id), lifetime)
-    request.task_public_id = task.public_id
-    audit.record(actor, f"card.{kind}_requested", customer_id=customer.id, object_type="card",
-                 object_id=card.id, reason=reason,
-                 detail={"request_id": request.id, "loss_kind": loss_kind,
-                         "card": masked(card), "task": task.public_id})
+    request = ask_for_confirmation(actor, card, kind, loss_kind, reason, staff.id, request_key,
+                                   confirm_lifetime(current_app.config))
     if kind == "formal_loss":
         risk.check_customer(customer.id, staff.id)
     device.announce_change(customer.id, "card_request")
     db.session.commit()
+    return request
+
+
+def ask_for_confirmation(actor: audit.Actor, card: Card, kind: str, loss_kind: str,
+                         reason: str, staff_id: int | None, request_key: str, lifetime,
+                         summary: str = "") -> CardRequest:
+    """Record a request and push its confirm task to the device (the caller commits)."""
+    request = CardRequest(customer_id=card.customer_id, card_id=card.id, kind=kind,
+                          loss_kind=loss_kind, status="awaiting_customer", reason=reason,
+                          staff_id=staff_id, request_key=request_key,
+                          previous_status=card.status, expires_at=utcnow() + lifetime)
+    db.session.add(request)
+    db.session.flush()
+    task = device.ask_to_confirm(
+        actor, card.customer_id, TITLES[kind],
+        summary or f"{TITLES[kind]}: card {masked(card)}.",
+        _confirm_details(request, card), (SUBJECT, request.id), lifetime)
+    request.task_public_id = task.public_id
+    audit.record(actor, f"card.{kind}_requested", customer_id=card.customer_id,
+                 object_type="card", object_id=card.id, reason=reason,
+                 detail={"request_id": request.id, "loss_kind": loss_kind,
+                         "card": masked(card), "task": task.public_id})
     return request
 
 
@@ -145,16 +154,17 @@ def report_verbal_loss(actor: audit.Actor, staff: Staff, customer_id: int, card_
     db.session.add(request)
     db.session.flush()
     card.status = states.VERBAL_LOSS
-    days = current_app.config["CARD_VERBAL_REPORT_DAYS"]
-    device.notify_customer(
-        actor, customer.id, "Card blocked after your call",
-        f"Your card {masked(card)} is blocked after your verbal report. Confirm the report "
-        f"within {days} days, or the block ends on {request.expires_at:%Y-%m-%d %H:%M} UTC.",
-        (SUBJECT, request.id))
     audit.record(actor, "card.verbal_loss_reported", customer_id=customer.id,
                  object_type="card", object_id=card.id, reason=reason,
                  detail={"request_id": request.id, "loss_kind": loss_kind, "card": masked(card),
                          "expires_at": request.expires_at.isoformat()})
+    # The customer can confirm the formal report on the phone for as long as the block holds.
+    ask_for_confirmation(
+        actor, card, "formal_loss", loss_kind, reason, staff.id, f"verbal-{request.id}",
+        request.expires_at - now,
+        f"Your card {masked(card)} is blocked after your call. Confirm the report here to "
+        f"block it for good; otherwise the block ends on {request.expires_at:%Y-%m-%d %H:%M} "
+        "UTC.")
     risk.check_customer(customer.id, staff.id)
     device.announce_change(customer.id, "verbal_loss")
     db.session.commit()
