@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.channel.builders import latest_code, push
-from tests.channel.servers import Server, StaffBrowser
+from tests.channel.builders import device_token, latest_code, push
+from tests.channel.servers import Phone, Server, StaffBrowser
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -21,18 +21,40 @@ def server(app, database_url, data_key):
     running.kill()
 
 
+def _watched(page):
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    return page
+
+
 @pytest.fixture
-def phone_page(artifacts_dir):
+def chromium():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                              args=CHROMIUM_ARGS)
-        context = browser.new_context(**PHONE)
-        page = context.new_page()
-        page.problems = []
-        page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def phone_page(chromium):
+    return _watched(chromium.new_context(**PHONE).new_page())
+
+
+@pytest.fixture
+def desk_page(chromium):
+    return _watched(chromium.new_context(viewport={"width": 1280, "height": 900}).new_page())
+
+
+def _staff_sign_in(page, base: str, staff) -> None:
+    page.goto(base + "/auth/login")
+    page.fill("input[name=username]", staff.username)
+    page.fill("input[name=password]", staff.password)
+    page.click("button[type=submit]")
+    page.fill("input[name=code]", staff.next_code())
+    page.click("button[type=submit]")
+    expect(page.get_by_test_id("whoami")).to_be_visible()
 
 
 @pytest.mark.e2e
@@ -72,3 +94,27 @@ def test_customer_signs_in_gets_a_task_live_and_signs(app, world, server, phone_
     assert page.problems == []
     answered = staff.http.get(f"{server.url}/customers/{wang.id}/tasks", timeout=10).text
     assert "Signed (drawn)" in answered
+
+
+@pytest.mark.e2e
+def test_staff_panel_follows_the_answer_live(app, world, server, desk_page, artifacts_dir):
+    page, wang = desk_page, world.customers[0]
+    task = push(app, wang.id, "confirm", {"summary": "Lock card ending 4321 for 24 hours",
+                                           "details": [{"label": "Card", "value": "•••• 4321"}]})
+    _staff_sign_in(page, server.url, world.staff["manager"])
+    page.goto(f"{server.url}/customers/{wang.id}/tasks")
+    row = page.locator(f"tr[data-task-id='{task['id']}']")
+    expect(row).to_have_attribute("data-status", "pending")
+    page.wait_for_timeout(500)  # the panel's socket joins the customer's task room
+    phone = Phone(device_token(app, wang.phone))
+    phone.connect(server.url)
+    expect(row).to_have_attribute("data-status", "delivered")
+    answered = phone.client.call("task:answer", {
+        "id": task["id"], "payload_hash": task["payload_hash"], "decision": "accept",
+        "data": {}}, namespace="/customer", timeout=10)
+    assert answered["status"] == "completed"
+    expect(row).to_have_attribute("data-status", "completed")
+    expect(row).to_contain_text("Confirmed")
+    page.screenshot(path=artifacts_dir / "channel-staff-panel.png", full_page=True)
+    phone.disconnect()
+    assert page.problems == []
