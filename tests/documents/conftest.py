@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -88,6 +89,12 @@ def latest_document(app):
 
 def validate_signature(pdf: bytes, cert_path: str):
     """pyHanko's validation status of the document's only signature."""
+    # pyHanko runs its own asyncio loop; a browser test may hold the main thread's loop.
+    with ThreadPoolExecutor(1) as executor:
+        return executor.submit(_validate, pdf, cert_path).result(timeout=120)
+
+
+def _validate(pdf: bytes, cert_path: str):
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -97,6 +104,5 @@ def validate_signature(pdf: bytes, cert_path: str):
     (signature,) = reader.embedded_signatures
     context = ValidationContext(trust_roots=[load_cert_from_pemder(cert_path)])
     return validate_pdf_signature(signature, context)
-
 
 from tests.e2e.conftest import browser, live_server, screenshots  # noqa: E402,F401
