@@ -223,9 +223,14 @@ def live_server(tmp_path_factory) -> Iterator[Server]:
             drop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium, headless, driven by Playwright."""
+    """Debian's Chromium, headless, driven by Playwright.
+
+    Module scope on purpose: a live sync Playwright keeps an asyncio loop marked as running in
+    the main thread, so it must not outlive the browser tests (later tests that call
+    asyncio.run() would fail) nor overlap with a second instance imported by another folder.
+    """
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
