@@ -4,6 +4,7 @@ video session with chat and co-browse; the private field never reaches the staff
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
@@ -25,13 +26,32 @@ def server(tmp_path_factory):
     stop()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def with_chromium(scenario, *args) -> None:
+    """Run a scenario with its own Playwright and fake-camera Chromium in a fresh thread.
+
+    Other browser tests keep a sync Playwright open for the whole run, and a second one
+    cannot start on the same thread; a thread of its own has no event loop yet.
+    """
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with sync_playwright() as playwright:
+                chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                                      args=CHROMIUM_ARGS)
+                try:
+                    scenario(chromium, *args)
+                finally:
+                    chromium.close()
+        except BaseException as error:  # noqa: BLE001  (re-raised in the test's thread)
+            failure.append(error)
+
+    worker = threading.Thread(target=run, name="live-browser")
+    worker.start()
+    worker.join(timeout=600)
+    assert not worker.is_alive(), "the browser scenario did not finish in 10 minutes"
+    if failure:
+        raise failure[0]
 
 
 def _staff_sign_in(page: Page, server, staff) -> None:
@@ -66,7 +86,11 @@ def _wait_connected_or_fallback(page: Page) -> str:
     return page.get_by_test_id("rtc-state").get_attribute("data-state")
 
 
-def test_video_chat_and_cobrowse_between_desk_and_phone(server, chromium, artifacts_dir):
+def test_video_chat_and_cobrowse_between_desk_and_phone(server, artifacts_dir):
+    with_chromium(_video_chat_and_cobrowse, server, artifacts_dir)
+
+
+def _video_chat_and_cobrowse(chromium, server, artifacts_dir):
     staff_ctx = chromium.new_context(viewport={"width": 1366, "height": 900})
     phone_ctx = chromium.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
                                      has_touch=True)
@@ -153,8 +177,11 @@ NO_CAMERA = """navigator.mediaDevices.getUserMedia = () =>
   Promise.reject(new DOMException("Requested device not found", "NotFoundError"));"""
 
 
-def test_invite_without_camera_falls_back_to_chat_and_supervisor_joins(
-        server, chromium, artifacts_dir):
+def test_invite_without_camera_falls_back_to_chat_and_supervisor_joins(server, artifacts_dir):
+    with_chromium(_invite_fallback_and_supervision, server, artifacts_dir)
+
+
+def _invite_fallback_and_supervision(chromium, server, artifacts_dir):
     desk_ctx = chromium.new_context(viewport={"width": 1366, "height": 900})
     boss_ctx = chromium.new_context(viewport={"width": 1366, "height": 900})
     phone_ctx = chromium.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
