@@ -223,3 +223,15 @@ def test_a_pin_made_of_the_birth_date_is_refused_on_the_phone(app, client, world
         assert (row.status, row.pin_set_at) == ("card_issued", None)
         assert not core_banking().verify_pin(row.card_id, birthday)
     assert phone.answer(pin_task, {"secret": "480264", "repeat": "480264"}).status_code == 200
+
+
+def test_an_auditor_reads_applications_but_changes_nothing(app, client, world, sign_in):
+    sign_in(world.staff["manager"])
+    reference = start(client, world.customers[0].customer_no)
+    client.post("/auth/logout")
+    sign_in(world.staff["auditor"])
+    page = client.get(f"/onboarding/{reference}")
+    assert page.status_code == 200 and "save-personal" not in page.get_data(as_text=True)
+    for path in ("steps/address", "submit", "withdraw", "request-photos"):
+        assert client.post(f"/onboarding/{reference}/{path}").status_code == 403
+    assert client.post("/onboarding/start", data={"customer_no": "C900002"}).status_code == 403
