@@ -124,6 +124,30 @@ def test_staff_and_customer_in_chromium(live_server, browser, screenshots):
         expect(mobile.get_by_test_id("m-replacement-status").first).to_have_text("Ordered")
         mobile.screenshot(path=screenshots / "cards-mobile-cards.png", full_page=True)
         watch.remember_dom(mobile)
+
+        # The password reset from a second browser (answers are rate-limited per device).
+        tablet_ctx = browser.new_context(viewport={"width": 360, "height": 780}, is_mobile=True)
+        tablet = new_watched_page(tablet_ctx, watch)
+        customer_signs_in(tablet, base, db, phone)
+        last = db.scalar("SELECT COALESCE(MAX(id), 0) FROM sms_outbox")
+        details = staff.get_by_test_id("action-password_reset")
+        details.locator("summary").click()
+        details.locator("input[name=reason]").fill("Customer locked out of online banking")
+        details.locator("button[type=submit]").click()
+        expect(staff.locator(".flash-success")).to_be_visible()
+        open_task(tablet, base, "Confirm it is you")
+        tablet.locator("#task-code").fill(db.latest_sms(phone, RESET_CODE, after_id=last))
+        answer_open_task(tablet, "Send code")
+        open_task(tablet, base, "Confirm the online-banking password reset")
+        answer_open_task(tablet)
+        open_task(tablet, base, "Set your new password")
+        tablet.locator("input[name=secret]").fill(CANARY_PASSWORD)
+        tablet.locator("input[name=repeat]").fill(CANARY_PASSWORD)
+        answer_open_task(tablet, "Set password")
+        expect(staff.get_by_test_id("resets").get_by_test_id("reset-status").first) \
+            .to_have_text("Set", timeout=15000)
+        watch.remember_dom(staff)
+        tablet_ctx.close()
     finally:
         staff_ctx.close()
         phone_ctx.close()
@@ -132,5 +156,6 @@ def test_staff_and_customer_in_chromium(live_server, browser, screenshots):
     watch.console_errors = [e for e in watch.console_errors if "/favicon.ico" not in e]
     watch.assert_clean()
     assert watch.full_numbers_shown(demo.card_numbers) == []
-    shown = [where for where, body in watch.bodies.items() if CANARY_PIN in body]
+    shown = [where for where, body in watch.bodies.items()
+             if CANARY_PIN in body or CANARY_PASSWORD in body]
     assert shown == []
