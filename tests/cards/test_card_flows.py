@@ -217,3 +217,28 @@ def test_lapse_command_ends_overdue_verbal_reports(client, app, world, sign_in, 
         assert statuses == {"verbal_loss": "lapsed", "formal_loss": "cancelled"}
         assert db.session.scalar(select(AuditEvent.actor_username).where(
             AuditEvent.action == "card.verbal_loss_lapsed")) == "card-verbal-expiry"
+
+
+def test_a_core_that_keeps_card_status_is_told(client, app, world, sign_in):
+    """A bank's core adapter with set_card_status gets every change of a card's status."""
+    from workstation.core import LocalCoreBanking
+
+    class RecordingCore(LocalCoreBanking):
+        def __init__(self):
+            self.changes = []
+
+        def set_card_status(self, card_id, status):
+            self.changes.append((card_id, status))
+
+    core = RecordingCore()
+    app.extensions["core_banking"] = core
+    wang = world.customers[0]
+    sign_in(world.staff["manager"])
+    phone = phone_of(app, wang)
+    card = card_id_of(app, wang)
+    act(client, wang.id, card, "lock")
+    phone.confirm_latest()
+    client.post(f"/customers/{wang.id}/cards/{card}/requests",
+                data={"kind": "unlock", "reason": "Found it again", "request_key": key()})
+    phone.confirm_latest()
+    assert core.changes == [(card, "locked"), (card, "active")]

@@ -62,11 +62,11 @@ def on_card_request_answer(answer: TaskAnswer) -> None:
 def _apply(request: CardRequest, card: Card, actor: audit.Actor) -> None:
     before = card.status
     if request.kind == "lock":
-        card.status = states.LOCKED
+        states.set_status(card, states.LOCKED)
     elif request.kind == "unlock":
-        card.status = states.ACTIVE
+        states.set_status(card, states.ACTIVE)
     elif request.kind == "formal_loss":
-        card.status = request.loss_kind
+        states.set_status(card, request.loss_kind)
         verbal = db.session.scalar(select(CardRequest).where(
             CardRequest.card_id == card.id, CardRequest.kind == "verbal_loss",
             CardRequest.status == "in_force").with_for_update())
@@ -74,7 +74,7 @@ def _apply(request: CardRequest, card: Card, actor: audit.Actor) -> None:
             verbal.status = "confirmed"
             verbal.decided_at = utcnow()
     elif request.kind == "activate":
-        card.status = states.ACTIVE
+        states.set_status(card, states.ACTIVE)
         _mark_replacement_activated(card)
     request.status = "completed"
     audit.record(actor, f"card.{request.kind}_confirmed", customer_id=request.customer_id,
@@ -119,7 +119,7 @@ def _lapse(request: CardRequest, actor: audit.Actor) -> None:
     request.decided_at = utcnow()
     _withdraw_pending_confirmation(card, actor)
     if card.status == states.VERBAL_LOSS:
-        card.status = request.previous_status or states.ACTIVE
+        states.set_status(card, request.previous_status or states.ACTIVE)
     audit.record(actor, "card.verbal_loss_lapsed", customer_id=request.customer_id,
                  object_type="card", object_id=card.id,
                  detail={"request_id": request.id, "status_now": card.status})

@@ -119,7 +119,7 @@ def _place_order(order: CardReplacement, core: CoreBanking, actor: audit.Actor) 
     old = db.session.get(Card, order.old_card_id)
     issued = core.issue_card(order.customer_id, old.account_id, old.product)
     new_card = db.session.get(Card, issued.card.id)
-    new_card.status = states.NOT_ACTIVATED
+    states.set_status(new_card, states.NOT_ACTIVATED)
     order.new_card_id = new_card.id
     order.status = "ordered"
     order.ordered_at = utcnow()

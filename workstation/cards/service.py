@@ -153,7 +153,7 @@ def report_verbal_loss(actor: audit.Actor, staff: Staff, customer_id: int, card_
                           expires_at=now + verbal_report_lifetime(current_app.config))
     db.session.add(request)
     db.session.flush()
-    card.status = states.VERBAL_LOSS
+    states.set_status(card, states.VERBAL_LOSS)
     audit.record(actor, "card.verbal_loss_reported", customer_id=customer.id,
                  object_type="card", object_id=card.id, reason=reason,
                  detail={"request_id": request.id, "loss_kind": loss_kind, "card": masked(card),

@@ -99,3 +99,18 @@ def require(action: str, status: str) -> None:
 def actions_for(status: str) -> list[str]:
     """The actions the staff page offers for a card in this status."""
     return [action for action, sources in ALLOWED_FROM.items() if status in sources]
+
+
+def set_status(card, status: str) -> None:
+    """Move a card to a status; a core system that keeps card status is told as well.
+
+    The embedded core keeps the status on the workstation's own card row. A bank's core
+    adapter that offers `set_card_status(card_id, status)` gets the change in the same
+    transaction, so a card blocked here is blocked for payments too.
+    """
+    from workstation.core import core_banking
+
+    card.status = status
+    core = core_banking()
+    if hasattr(core, "set_card_status"):
+        core.set_card_status(card.id, status)
