@@ -32,8 +32,9 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 # --- processes ------------------------------------------------------------------------------
 
-def _baseline_server(port: int) -> None:
-    """A bare python-socketio server: `echo` acks its data, POST /emit emits `task` to room r."""
+def _baseline_server(port: int, redis_url: str = "") -> None:
+    """A bare python-socketio server: `echo` acks its data, POST /emit emits `task` to room r;
+    with a Redis URL it also takes emits from other processes (channel `bench-bare`)."""
     from gevent import monkey
 
     monkey.patch_all()
@@ -43,7 +44,8 @@ def _baseline_server(port: int) -> None:
 
     no_delay_server()  # the same socket options as the workstation's server in this run
 
-    sio = socketio.Server(async_mode="gevent")
+    manager = socketio.RedisManager(redis_url, channel="bench-bare") if redis_url else None
+    sio = socketio.Server(async_mode="gevent", client_manager=manager)
     sio.on("connect", lambda sid, environ, auth=None: sio.enter_room(sid, "r"))
     sio.on("echo", lambda sid, data: data)
 
@@ -141,6 +143,16 @@ def _timed_pushes(post, phone, count: int) -> list[float]:
             raise RuntimeError("a pushed task never arrived")
         samples.append((time.perf_counter() - started) * 1000)
     return samples[10:]
+
+
+def _warm_up(post, phone) -> None:
+    """Emit until one arrives: a Redis subscriber misses what is published before it listens."""
+    for n in range(40):
+        phone.arrived.clear()
+        post(-n - 1)
+        if phone.arrived.wait(0.25):
+            return
+    raise RuntimeError("nothing arrived through the message queue")
 
 
 def _round_trips(call, count: int) -> list[float]:
@@ -248,6 +260,53 @@ def _cross_process(database_url, key, manager, customer, app, same_process) -> l
                  "staff HTTP action on worker A, phone on worker B, Redis message queue")
 
 
+def _external_emits(database_url, key, app, customer) -> list[Figure]:
+    """A separate process (CLI, scheduler) emits through Redis: the channel alone, no HTTP."""
+    import redis
+    from flask_socketio import SocketIO
+
+    from tests.channel.servers import Server, free_port
+
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.RedisError:
+        return []
+    port = free_port()
+    bare = _spawn("baseline", str(port), REDIS_URL)
+    server = Server("bench-queue", database_url, key, redis_url=REDIS_URL)
+    try:
+        server.start()
+        time.sleep(2)
+        ours = _Phone(server.url, _token(app, customer.phone))
+        emitter = SocketIO(message_queue=REDIS_URL)
+        room = f"customer:{customer.id}"
+
+        def emit_ours(n):
+            emitter.emit("task", {"id": str(n), "seq": n}, to=room, namespace="/customer")
+
+        _warm_up(emit_ours, ours)
+        samples = _timed_pushes(emit_ours, ours, PUSHES)
+        ours.sio.disconnect()
+        base = _Phone.__new__(_Phone)
+        base.arrived, base.last = threading.Event(), {}
+        base.sio = socketio.Client(reconnection=False)
+        base.sio.on("task", base._task)
+        base.sio.connect(f"http://127.0.0.1:{port}", transports=["websocket"])
+        writer = socketio.RedisManager(REDIS_URL, write_only=True, channel="bench-bare")
+
+        def emit_bare(n):
+            writer.emit("task", {"id": str(n)}, room="r", namespace="/")
+
+        _warm_up(emit_bare, base)
+        base_samples = _timed_pushes(emit_bare, base, PUSHES)
+        base.sio.disconnect()
+    finally:
+        server.kill()
+        bare.kill()
+    return _pair("external_emit", samples, base_samples, "bare python-socketio server, "
+                 "write-only RedisManager", "emit from another process through Redis")
+
+
 def run() -> list[Figure]:
     """All figures of the push channel (see the module docstring)."""
     from tests.channel.servers import Server, StaffBrowser, free_port
@@ -280,6 +339,7 @@ def run() -> list[Figure]:
         phone.sio.disconnect()
         server.kill()
         figures += _cross_process(database_url, key, manager, measured, app, same)
+        figures += _external_emits(database_url, key, app, measured)
     finally:
         server.kill()
         base_server.kill()
@@ -288,7 +348,7 @@ def run() -> list[Figure]:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["baseline"]:
-        _baseline_server(int(sys.argv[2]))
+        _baseline_server(int(sys.argv[2]), *sys.argv[3:4])
     elif sys.argv[1:2] == ["hold"]:
         _hold_connections(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
     else:
