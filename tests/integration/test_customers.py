@@ -185,3 +185,37 @@ def test_areas_add_links_and_panels_to_the_profile(app, client, world, sign_in):
     assert "Extra things" in body and f"/extra/{world.customers[0].id}" in body
     assert "extra-changed from:body" in body
     assert "Auditors only" not in body
+
+
+def test_another_area_can_vouch_for_access(app, client, world, sign_in):
+    from workstation.customers.access import add_access_basis
+
+    served = world.customers[3]
+    add_access_basis(app, "serving now", lambda staff, customer: customer.id == served.id)
+    sign_in(world.staff["agent"])
+    page = client.get(f"/customers/{served.id}")
+    assert page.status_code == 200 and "access: serving now" in page.get_data(as_text=True)
+    assert client.get(f"/customers/{world.customers[0].id}").status_code == 302
+
+
+def test_holds_reduce_the_available_balance_and_cannot_exceed_it(app, world):
+    from decimal import Decimal
+
+    from workstation.core import core_banking
+    from workstation.errors import Conflict
+
+    customer = world.customers[0]
+    with app.app_context():
+        core = core_banking()
+        account = core.accounts_of(customer.id)[0]
+        assert account.available == Decimal("12345.67")
+        hold = core.place_hold(account.id, Decimal("1000.50"), "certificate", None)
+        db.session.commit()
+        after = core.accounts_of(customer.id)[0]
+        assert after.held == Decimal("1000.50")
+        assert after.available == Decimal("11345.17")
+        with pytest.raises(Conflict):
+            core.place_hold(account.id, Decimal("11345.18"), "too much", None)
+        core.release_hold(hold.id, "done")
+        db.session.commit()
+        assert core.accounts_of(customer.id)[0].available == Decimal("12345.67")

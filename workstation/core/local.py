@@ -22,7 +22,7 @@ from workstation.crypto import cipher
 from workstation.errors import Conflict, NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.models import Account, AccountTransaction, Card, Customer, Hold
-from workstation.types import to_money, utcnow
+from workstation.types import Money, to_money, utcnow
 
 _pin_hasher = PasswordHasher()
 
@@ -125,12 +125,11 @@ class LocalCoreBanking:
         if not account_ids:
             return {}
         rows = db.session.execute(
-            select(Hold.account_id, func.sum(Hold.amount))
+            select(Hold.account_id, func.sum(Hold.amount, type_=Money()))
             .where(Hold.account_id.in_(account_ids), Hold.released_at.is_(None))
             .group_by(Hold.account_id)
         ).all()
-        # The sum comes back in raw cents: the Money type is not applied to aggregates.
-        return {account_id: to_money(Decimal(total) / 100) for account_id, total in rows}
+        return {account_id: total for account_id, total in rows}
 
     def accounts_of(self, customer_id: int) -> list[AccountInfo]:
         accounts = db.session.scalars(

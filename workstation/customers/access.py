@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from workstation import audit
@@ -26,10 +28,22 @@ class ReasonRequired(Forbidden):
     """The record lies outside the staff member's work: a reason must be given first."""
 
 
+BasisCheck = Callable[[Staff, Customer], bool]
+_PROVIDERS_KEY = "customer_access_bases"
+
+
+def add_access_basis(app: Flask, label: str, check: BasisCheck) -> None:
+    """Let another area vouch for access (e.g. the agent serving the customer in a session)."""
+    app.extensions.setdefault(_PROVIDERS_KEY, []).append((label, check))
+
+
 def access_basis(staff: Staff, customer: Customer) -> str | None:
     """Why this staff member may open this record now, or None if a reason is needed."""
     if staff.role == Role.MANAGER and customer.manager_id == staff.id:
         return "portfolio"
+    for label, check in current_app.extensions.get(_PROVIDERS_KEY, []):
+        if check(staff, customer):
+            return label
     grant = db.session.scalar(
         select(AccessGrant.id).where(
             AccessGrant.staff_id == staff.id,
