@@ -102,12 +102,14 @@ def _open_task(page: Page, base_url: str, title_part: str) -> None:
     page.goto(f"{base_url}/m/")
     page.get_by_test_id("pending-tasks").get_by_role("link", name=re.compile(title_part)).click()
     expect(page.get_by_test_id("task-screen")).to_be_visible()
+    page.wait_for_load_state("load")  # the task script binds its buttons once loaded
 
 
 def _sign_and_set_pin(page: Page, base_url: str, name: str, reference: str, shots) -> str:
     _open_task(page, base_url, "Sign your account agreement")
     expect(page.get_by_test_id("sign-document")).to_contain_text(reference)
     page.get_by_role("button", name="Type name").click()
+    expect(page.get_by_label("Your full name")).to_be_visible()
     page.get_by_label("Your full name").fill(name)
     page.get_by_role("button", name="Sign", exact=True).click()
     expect(page.locator("#task-done")).to_be_visible()
