@@ -235,3 +235,29 @@ def test_an_auditor_reads_applications_but_changes_nothing(app, client, world, s
     for path in ("steps/address", "submit", "withdraw", "request-photos"):
         assert client.post(f"/onboarding/{reference}/{path}").status_code == 403
     assert client.post("/onboarding/start", data={"customer_no": "C900002"}).status_code == 403
+
+
+def test_a_supervisor_who_filled_in_a_step_cannot_approve_it(app, client, world, sign_in):
+    wang = world.customers[0]
+    with app.app_context():  # same name, other ID number: a person must look
+        import_watchlist(ADMIN, "list.csv", b"name,id_number\nWang Fang,110101199001010011\n")
+        helper = make_staff("supervisor3", Role.SUPERVISOR, world.branches["BJ01"])
+    sign_in(world.staff["manager"])
+    reference = start(client, wang.customer_no)
+    fill_through_pages(client, reference, wang.full_name, wang.phone)
+    client.post("/auth/logout")
+    sign_in(helper)  # corrects the address on the manager's application
+    client.post(f"/onboarding/{reference}/steps/address", data={
+        "address_line": "2 Xidan Street", "city": "Beijing", "postcode": "100032"})
+    client.post(f"/onboarding/{reference}/submit")
+    page = client.get(f"/onboarding/{reference}").get_data(as_text=True)
+    assert 'data-testid="maker-checker"' in page
+    refused = client.post(f"/onboarding/{reference}/review",
+                          data={"outcome": "approve", "note": "Looked fine to me"})
+    assert refused.status_code == 403
+    client.post("/auth/logout")
+    sign_in(world.staff["supervisor"])
+    assert client.post(f"/onboarding/{reference}/review", data={
+        "outcome": "reject", "note": "Cannot tell the listed person apart"}).status_code == 302
+    with app.app_context():
+        assert application(reference).status == "rejected"

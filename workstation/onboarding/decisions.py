@@ -11,7 +11,7 @@ from sqlalchemy import select
 from workstation import audit
 from workstation.errors import Conflict, Forbidden, ValidationFailed
 from workstation.extensions import db
-from workstation.models import Role, Staff
+from workstation.models import AuditEvent, Role, Staff
 from workstation.onboarding import fulfilment, notify
 from workstation.onboarding.models import STEPS, OnboardingApplication, ScreeningDecision
 from workstation.onboarding.screening import CATEGORIES, Result, gather_facts, screen_facts
@@ -84,7 +84,7 @@ def review(actor: audit.Actor, staff: Staff, application: OnboardingApplication,
         raise Forbidden("Only a supervisor decides on a flagged application.")
     if application.status != "review":
         raise Conflict(f"This application is {application.status}, not waiting for review.")
-    if application.prepared_by_id == staff.id:
+    if application.prepared_by_id == staff.id or took_part(staff.id, application):
         raise Forbidden("You prepared this application: another supervisor must decide "
                         "(maker-checker).")
     if outcome not in ("approve", "reject"):
@@ -123,6 +123,19 @@ def withdraw(actor: audit.Actor, application: OnboardingApplication, reason: str
                  reason=reason[:500])
     db.session.commit()
     notify.after_commit(application)
+
+
+PREPARING_ACTIONS = ("onboarding.started", "onboarding.step_saved",
+                     "onboarding.document_received", "onboarding.photos_requested",
+                     "onboarding.screened")
+
+
+def took_part(staff_id: int, application: OnboardingApplication) -> bool:
+    """Whether this staff member filled in or submitted any part of the application."""
+    return db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.object_type == "onboarding_application",
+        AuditEvent.object_id == application.reference, AuditEvent.actor_id == staff_id,
+        AuditEvent.action.in_(PREPARING_ACTIONS)).limit(1)) is not None
 
 
 def expire_stale_drafts(days: int, batch: int = 200) -> int:

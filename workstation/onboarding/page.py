@@ -44,5 +44,5 @@ def detail_context(application) -> dict:
         "labels": queries.STATUS_LABELS, "occupations": OCCUPATIONS, "purposes": PURPOSES,
         "account_classes": ACCOUNT_CLASSES, "branches": service.branches(),
         "settings": current_settings(), "appointment_url": appointment_url(application),
-        "mask_tail": mask_tail,
+        "mask_tail": mask_tail, "took_part": decisions.took_part,
     }
