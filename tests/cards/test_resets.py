@@ -19,10 +19,13 @@ GOOD_PIN = "739162"
 
 
 def start(client, customer, kind="pin", card_id=None, request_key=None):
-    return client.post(f"/customers/{customer.id}/credentials/resets",
+    response = client.post(f"/customers/{customer.id}/credentials/resets",
                        data={"kind": kind, "card_id": card_id or "",
                              "reason": "Customer forgot it", "request_key": request_key
                              or uuid.uuid4().hex})
+    assert response.status_code == 302, response.get_data(as_text=True)[-600:]
+    assert response.headers["Location"].endswith(f"/customers/{customer.id}/cards")
+    return response
 
 
 def reset_row(app) -> CredentialReset:
