@@ -151,9 +151,6 @@ def test_staff_and_customer_in_chromium(live_server, browser, screenshots):
     finally:
         staff_ctx.close()
         phone_ctx.close()
-    # The mobile shell links no icon yet, so Chromium asks for /favicon.ico (reported to its
-    # owner); every other console error still fails the test.
-    watch.console_errors = [e for e in watch.console_errors if "/favicon.ico" not in e]
     watch.assert_clean()
     assert watch.full_numbers_shown(demo.card_numbers) == []
     shown = [where for where, body in watch.bodies.items()
