@@ -31,6 +31,19 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def socketio_async_mode() -> str:
+    """threading for the embedded server; gevent where the process was monkey-patched
+    (gunicorn's gevent worker); SOCKETIO_ASYNC_MODE overrides both."""
+    explicit = os.environ.get("SOCKETIO_ASYNC_MODE")
+    if explicit:
+        return explicit
+    try:
+        from gevent import monkey
+    except ImportError:
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
 def settings_from_environment(instance_path: str) -> dict:
     """Build the app configuration from environment variables and instance/ secrets."""
     env = os.environ
@@ -44,6 +57,7 @@ def settings_from_environment(instance_path: str) -> dict:
             instance_path, "data_encryption_key", lambda: Fernet.generate_key().decode()
         ),
         "REDIS_URL": env.get("REDIS_URL") or None,
+        "SOCKETIO_ASYNC_MODE": socketio_async_mode(),
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
         "DEMO_MODE": env.get("DEMO_MODE", "1") == "1",
         "BANK_NAME": env.get("BANK_NAME", "Cloud Outlet Bank"),

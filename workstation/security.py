@@ -44,7 +44,8 @@ def mark_signed_in() -> None:
     session["signed_in_at"] = session["last_seen"] = _now_ts()
 
 
-def _session_expired(app: Flask) -> str | None:
+def session_expiry_reason(app: Flask) -> str | None:
+    """Why the signed-in session is over (idle or absolute time-out), or None."""
     now = _now_ts()
     signed_in_at = session.get("signed_in_at", 0)
     last_seen = session.get("last_seen", 0)
@@ -67,7 +68,7 @@ def register_security(app: Flask) -> None:
     def _enforce_session_timeouts():
         if request.endpoint in (None, "static") or not current_user.is_authenticated:
             return None
-        why = _session_expired(app)
+        why = session_expiry_reason(app)
         if why:
             logout_user()
             session.clear()

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var C = window.LiveCommon;
-  var socket = window.io("/staff");
+  var socket = window.cowStaffSocket || window.io("/staff");
   var root = document.querySelector("[data-live-page]");
   if (!root) { return; }
   var page = root.getAttribute("data-live-page");

@@ -174,3 +174,32 @@ def test_assignment_needs_a_manager(admin_client, world):
         },
     )
     assert response.status_code == 422
+
+
+def test_deactivation_tells_open_workstation_tabs(app, world):
+    from tests.helpers import sign_in
+    from workstation.extensions import socketio
+
+    agent_http = app.test_client()
+    sign_in(agent_http, world.staff["agent"])
+    tab = socketio.test_client(app, namespace="/staff", flask_test_client=agent_http)
+    assert tab.is_connected(namespace="/staff")
+    admin_http = app.test_client()
+    sign_in(admin_http, world.staff["admin"])
+    admin_http.post(f"/admin/staff/{world.staff['agent'].id}/deactivate")
+    events = tab.get_received(namespace="/staff")
+    assert any(e["name"] == "signed_out" for e in events)
+
+
+def test_an_idle_session_cannot_open_a_workstation_socket(app, world):
+    from datetime import timedelta
+
+    from tests.helpers import sign_in
+    from workstation.extensions import socketio
+
+    http = app.test_client()
+    sign_in(http, world.staff["agent"])
+    with http.session_transaction() as session:
+        session["last_seen"] -= timedelta(minutes=16).total_seconds()
+    tab = socketio.test_client(app, namespace="/staff", flask_test_client=http)
+    assert not tab.is_connected(namespace="/staff")

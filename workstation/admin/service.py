@@ -12,6 +12,8 @@ from workstation.auth.passwords import hash_password, password_problem
 from workstation.errors import Conflict, DomainError, NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.models import Branch, Customer, Role, Staff
+from workstation.realtime import STAFF_NAMESPACE, staff_room
+from workstation.realtime.after_commit import emit_after_commit
 from workstation.types import utcnow
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,31}$")
@@ -88,6 +90,12 @@ def create_staff(actor: audit.Actor, new: NewStaff, min_password: int) -> Staff:
     return staff
 
 
+def _end_open_sessions(staff: Staff, reason: str) -> None:
+    """Invalidate every session cookie and tell open workstation tabs at once."""
+    staff.session_version += 1
+    emit_after_commit(staff_room(staff.id), "signed_out", {"reason": reason}, STAFF_NAMESPACE)
+
+
 def set_active(actor: audit.Actor, staff_id: int, active: bool) -> Staff:
     """Deactivate (ending every session at once) or reactivate an account."""
     staff = _staff(staff_id)
@@ -96,7 +104,7 @@ def set_active(actor: audit.Actor, staff_id: int, active: bool) -> Staff:
     if staff.active == active:
         return staff
     staff.active = active
-    staff.session_version += 1
+    _end_open_sessions(staff, "Your account was deactivated.")
     staff.deactivated_at = None if active else utcnow()
     audit.record(
         actor,
@@ -114,7 +122,7 @@ def reset_second_factor(actor: audit.Actor, staff_id: int) -> Staff:
     staff.totp_secret = None
     staff.totp_confirmed_at = None
     staff.totp_last_step = None
-    staff.session_version += 1
+    _end_open_sessions(staff, "Your second factor was reset. Sign in again to set it up.")
     audit.record(actor, "staff.second_factor_reset", object_type="staff", object_id=staff.id)
     db.session.commit()
     return staff

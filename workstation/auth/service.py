@@ -13,6 +13,8 @@ from workstation.auth.passwords import hash_password, password_matches, password
 from workstation.errors import DomainError, ValidationFailed
 from workstation.extensions import db
 from workstation.models import Staff
+from workstation.realtime import STAFF_NAMESPACE, staff_room
+from workstation.realtime.after_commit import emit_after_commit
 from workstation.types import utcnow
 
 SIGN_IN_FAILED = (
@@ -119,8 +121,15 @@ def start_enrolment(staff_id: int) -> tuple[str, str]:
 
 
 def record_sign_out(actor: audit.Actor) -> None:
-    """Write the sign-out to the audit log."""
+    """Write the sign-out to the audit log and close the person's other open tabs."""
     audit.record(actor, "auth.sign_out", object_type="staff", object_id=actor.staff_id or "")
+    if actor.staff_id is not None:
+        emit_after_commit(
+            staff_room(actor.staff_id),
+            "signed_out",
+            {"reason": "You signed out."},
+            STAFF_NAMESPACE,
+        )
     db.session.commit()
 
 

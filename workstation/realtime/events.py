@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
@@ -12,6 +12,7 @@ from workstation.customer_auth import service as customer_auth
 from workstation.customer_auth.decorators import SESSION_DEVICE_KEY
 from workstation.extensions import socketio
 from workstation.realtime import CUSTOMER_NAMESPACE, STAFF_NAMESPACE, customer_room, staff_room
+from workstation.security import session_expiry_reason
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,9 @@ def staff_connect(auth=None):
     """A workstation tab connects with the staff member's Flask-Login session."""
     if not current_user.is_authenticated:
         raise ConnectionRefusedError({"reason": "unauthorized", "message": "Sign in first."})
+    expired = session_expiry_reason(current_app)
+    if expired:
+        raise ConnectionRefusedError({"reason": "session_expired", "message": expired})
     join_room(staff_room(current_user.id))
     return True
 
