@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 
@@ -64,6 +65,19 @@ def register_error_handlers(app: Flask) -> None:
             "Security token missing or expired",
             "The form was sent without a valid security token, so nothing was changed. "
             "Reload the page and try again.",
+        )
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(error: OperationalError):
+        # A deadlock, lock time-out or lost connection: the transaction was rolled back whole.
+        from workstation.extensions import db
+
+        db.session.rollback()
+        app.logger.warning("database refused the transaction: %s", type(error.orig).__name__)
+        return error_response(
+            503,
+            "Busy, please try again",
+            "The bank's systems were busy and nothing was saved. Try again in a moment.",
         )
 
     @app.errorhandler(HTTPException)

@@ -130,3 +130,21 @@ def test_two_apps_on_different_databases_coexist(tmp_path):
     with other.app_context():
         assert str(db.engine.url) == url
     create_engine(url).dispose()
+
+
+def test_a_database_that_refuses_the_transaction_gives_a_503_not_a_500(
+    app, client, world, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    from tests.helpers import sign_in
+    from workstation.customers import service
+
+    def deadlocked(*args, **kwargs):
+        raise OperationalError("UPDATE ...", {}, Exception("deadlock detected"))
+
+    sign_in(client, world.staff["agent"])
+    monkeypatch.setattr(service, "search_customers", deadlocked)
+    response = client.get("/customers/search?q=Wang")
+    assert response.status_code == 503
+    assert "nothing was saved" in response.get_data(as_text=True)
