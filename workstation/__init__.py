@@ -84,6 +84,7 @@ def register_extensions(app: Flask) -> None:
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []),
         manage_session=False,
+        max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"],
     )
     app.extensions["core_banking"] = app.config.get("CORE_BANKING") or LocalCoreBanking()
     import workstation.models  # noqa: F401  (every table on the metadata)

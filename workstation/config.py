@@ -80,4 +80,6 @@ DEFAULTS = {
     "SIGN_IN_RATE_LIMIT": "20 per minute",
     "SEARCH_RESULT_LIMIT": 25,
     "PASSWORD_MIN_LENGTH": 12,
+    # The largest request or socket message: a 10 MB document photo sent base64-encoded.
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
 }

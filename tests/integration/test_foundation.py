@@ -148,3 +148,8 @@ def test_a_database_that_refuses_the_transaction_gives_a_503_not_a_500(
     response = client.get("/customers/search?q=Wang")
     assert response.status_code == 503
     assert "nothing was saved" in response.get_data(as_text=True)
+
+
+def test_an_oversized_request_is_refused_with_413(client):
+    response = client.post("/auth/login", data={"username": "x" * (21 * 1024 * 1024)})
+    assert response.status_code == 413
