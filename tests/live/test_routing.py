@@ -173,3 +173,17 @@ def test_a_closed_waiting_screen_drops_out_until_it_checks_in(app, world):
     client = staff_client(app, agent)
     client.post("/live/queue/take")
     assert _session_customers(app, agent.id) == [wang.id]
+
+
+def test_the_agent_serving_a_customer_opens_the_profile_without_a_reason(app, world):
+    agent = world.staff["agent"]
+    set_staff(app, agent.id, skills="card", capacity=2)
+    chen = world.customers[3]
+    _queue(app, customer_token(app, chen.phone), "card")
+    client = staff_client(app, agent)
+    assert client.post("/live/queue/take").status_code == 302
+    profile = client.get(f"/customers/{chen.id}")
+    assert profile.status_code == 200
+    assert "serving in a live session" in profile.get_data(as_text=True)
+    other = world.customers[0]
+    assert client.get(f"/customers/{other.id}").status_code == 302  # still needs a reason

@@ -27,6 +27,14 @@ def init_live(app: Flask) -> None:
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer clients; customer_required re-checks CSRF for cookies
     app.jinja_env.filters["live_duration"] = duration
+    from workstation.customers.access import add_access_basis
+    from workstation.live.service import has_active_session
+
+    add_access_basis(
+        app,
+        "serving in a live session",
+        lambda staff, customer: has_active_session(staff.id, customer.id),
+    )
     from workstation.customer_auth.mobile import MOBILE_HOME_LINKS
 
     help_link = ("Get help", "live_mobile.start", "Talk to an adviser by video or chat")
