@@ -33,7 +33,8 @@ def open_task(page: Page, base: str, title: str) -> None:
     """From the home screen, open the waiting task with this title (it arrives live)."""
     if "/m/" not in page.url or "/m/tasks/" in page.url:
         page.goto(f"{base}/m/")
-    link = page.get_by_test_id("pending-tasks").get_by_role("link").filter(has_text=title)
+    # The live announcement or the refreshed list, whichever shows the task first.
+    link = page.locator("[data-testid=pending-tasks] a, a.m-announcement").filter(has_text=title)
     expect(link.first).to_be_visible(timeout=15000)
     link.first.click()
     expect(page.get_by_test_id("task-screen")).to_be_visible()
