@@ -89,7 +89,9 @@ class StaffRef:
         """A valid code not used before by this helper (codes are single-use)."""
         totp = pyotp.TOTP(self.totp_secret)
         current = int(time.time() // totp.interval)
-        step = max(current - 1, self._last_step + 1)
+        # The current step, not the previous one: on a loaded machine an older code can
+        # lapse between computing it and the server checking it.
+        step = max(current, self._last_step + 1)
         if step > current + 1:
             time.sleep((step - 1) * totp.interval - time.time() + 0.1)
         self._last_step = step

@@ -67,7 +67,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
     from workstation.core import LocalCoreBanking
 
-    cipher.configure(app.config["DATA_ENCRYPTION_KEYS"])
+    cipher.configure(app.config["DATA_ENCRYPTION_KEYS"], app.config.get("DATA_LOOKUP_KEY"))
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "workstation" / "migrations"))
     csrf.init_app(app)
@@ -125,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
 def register_web_layer(app: Flask) -> None:
     """Security hooks, error pages, template filters and globals."""
     from workstation.errors import register_error_handlers
+    from workstation.localtime import register_time_filters
     from workstation.masking import register_filters
     from workstation.models import Role
     from workstation.security import register_security
@@ -132,4 +133,5 @@ def register_web_layer(app: Flask) -> None:
     register_security(app)
     register_error_handlers(app)
     register_filters(app)
+    register_time_filters(app)
     app.jinja_env.globals.update(Role=Role, bank_name=app.config["BANK_NAME"])

@@ -33,6 +33,14 @@ def register_commands(app: Flask) -> None:
         )
         raise SystemExit(1)
 
+    @app.cli.command("rotate-keys")
+    def rotate_keys():
+        """Encrypt stored card and ID numbers again with the first DATA_ENCRYPTION_KEYS key."""
+        from workstation.keys import reencrypt_all
+
+        for column, count in reencrypt_all().items():
+            click.echo(f"{column}: {count} values re-encrypted")
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only when no staff account exists yet.")
     def seed_demo_command(if_empty: bool):

@@ -56,11 +56,15 @@ def settings_from_environment(instance_path: str) -> dict:
         or _instance_secret(
             instance_path, "data_encryption_key", lambda: Fernet.generate_key().decode()
         ),
+        "DATA_LOOKUP_KEY": env.get("DATA_LOOKUP_KEY")
+        or _instance_secret(instance_path, "data_lookup_key", lambda: secrets.token_hex(32)),
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0") or 0),
         "REDIS_URL": env.get("REDIS_URL") or None,
         "SOCKETIO_ASYNC_MODE": socketio_async_mode(),
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
         "DEMO_MODE": env.get("DEMO_MODE", "1") == "1",
         "BANK_NAME": env.get("BANK_NAME", "Cloud Outlet Bank"),
+        "DEFAULT_TIMEZONE": env.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
     }
 
 

@@ -19,15 +19,16 @@ class FieldCipher:
         self._fernet: MultiFernet | None = None
         self._lookup_key: bytes | None = None
 
-    def configure(self, keys: str) -> None:
-        """Load comma-separated Fernet keys; the first one encrypts new values."""
+    def configure(self, keys: str, lookup_key: str | None = None) -> None:
+        """Load comma-separated Fernet keys (the first one encrypts new values) and the key of
+        the lookup digests, which stays the same when the encryption keys rotate."""
         key_list = [k.strip().encode() for k in keys.split(",") if k.strip()]
         if not key_list:
             raise RuntimeError("DATA_ENCRYPTION_KEYS holds no key")
         self._fernet = MultiFernet([Fernet(k) for k in key_list])
         self._lookup_key = HKDF(
             algorithm=hashes.SHA256(), length=32, salt=None, info=b"cow-lookup-digest"
-        ).derive(key_list[0])
+        ).derive((lookup_key or keys.split(",")[0].strip()).encode())
 
     def _require(self) -> MultiFernet:
         if self._fernet is None:
@@ -44,6 +45,10 @@ class FieldCipher:
             return self._require().decrypt(token.encode()).decode()
         except InvalidToken as exc:
             raise ValueError("value cannot be decrypted with the configured keys") from exc
+
+    def rotate(self, token: str) -> str:
+        """The same value encrypted again with the first (newest) key."""
+        return self._require().rotate(token.encode()).decode()
 
     def lookup_digest(self, plain: str) -> str:
         """A keyed digest to find or de-duplicate a value without storing it in clear."""

@@ -49,7 +49,9 @@ def register_filters(app) -> None:
     app.jinja_env.filters.update(
         masked_card=lambda card: mask_card(card.pan_first6, card.pan_last4),
         masked_id=lambda holder: mask_tail(holder.id_number_last4),
-        masked_account=lambda account: mask_tail(account.number_last4),
+        masked_account=lambda record: mask_tail(
+            getattr(record, "number_last4", None) or getattr(record, "account_last4", "")
+        ),
         masked_phone=mask_phone,
         scrub_digits=scrub_digits,
     )

@@ -16,10 +16,16 @@ def _post_password(client, username, password):
     return client.post("/auth/login", data={"username": username, "password": password})
 
 
-def test_sign_in_with_password_and_code_lands_on_home(client, world, sign_in):
+def test_sign_in_with_password_and_code_lands_on_home(client, world, sign_in, app):
     page = sign_in(world.staff["agent"])
     assert page.status_code == 200
     assert "Good day" in page.get_data(as_text=True)
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "auth.sign_in")
+        ).one()
+        assert (event.actor_username, event.actor_role, event.branch_code) == (
+            "agent1", "agent", "BJ01")
 
 
 def test_password_alone_does_not_sign_in(client, world):
@@ -43,6 +49,7 @@ def test_wrong_password_and_unknown_user_get_the_same_message(
             )
         ).all()
         assert len(failed) == 1 and username in failed[0].detail
+        assert failed[0].actor_username == username  # the audit log shows who tried
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(client, world, app):

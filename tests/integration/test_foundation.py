@@ -153,3 +153,38 @@ def test_a_database_that_refuses_the_transaction_gives_a_503_not_a_500(
 def test_an_oversized_request_is_refused_with_413(client):
     response = client.post("/auth/login", data={"username": "x" * (21 * 1024 * 1024)})
     assert response.status_code == 413
+
+
+def test_rotating_the_encryption_key_keeps_numbers_and_duplicate_checks(
+    app, world, runner, database_url
+):
+    from cryptography.fernet import Fernet
+    from sqlalchemy import text
+
+    from tests.helpers import test_config
+    from workstation.customers.registry import NewCustomer, register_customer
+    from workstation.errors import Conflict
+
+    old_key = app.config["DATA_ENCRYPTION_KEYS"]
+    new_key = Fernet.generate_key().decode()
+    rotated = create_app({**test_config(database_url, f"{new_key},{old_key}")})
+    customer = world.customers[0]
+    result = rotated.test_cli_runner().invoke(args=["rotate-keys"])
+    assert "cards.pan:" in result.output and "customers.id_number:" in result.output
+    only_new = create_app({**test_config(database_url, new_key)})
+    with only_new.app_context():
+        stored = db.session.get(Customer, customer.id)
+        assert stored.id_number == customer.id_number  # readable with the new key alone
+        raw = db.session.execute(
+            text("SELECT id_number FROM customers WHERE id = :id"), {"id": customer.id}
+        ).scalar_one()
+        assert customer.id_number not in raw
+        with pytest.raises(Conflict):  # the duplicate check still recognises the number
+            register_customer(
+                NewCustomer("C777777", "Same Person", "+86 138 0013 8009",
+                            stored.birth_date, customer.id_number)
+            )
+        db.session.rollback()
+    from workstation.crypto import cipher
+
+    cipher.configure(old_key, app.config["DATA_LOOKUP_KEY"])  # leave the shared cipher as found

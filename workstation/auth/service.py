@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -40,6 +40,16 @@ def _find_staff(username: str) -> Staff | None:
     )
 
 
+def _as_staff(actor: audit.Actor, staff: Staff | None, username: str = "") -> audit.Actor:
+    """The actor of a sign-in step: the account it is about, or the name that was typed."""
+    if staff is None:
+        return replace(actor, username=username[:64])
+    branch = staff.branch.code if staff.branch else ""
+    return replace(
+        actor, staff_id=staff.id, username=staff.username, role=staff.role, branch_code=branch
+    )
+
+
 def _count_failure(staff: Staff, policy: LockoutPolicy) -> None:
     staff.failed_sign_ins += 1
     if staff.failed_sign_ins >= policy.threshold:
@@ -67,7 +77,7 @@ def check_password(
             else "wrong password"
         )
         audit.record(
-            actor,
+            _as_staff(actor, staff, username or ""),
             "auth.sign_in",
             object_type="staff",
             object_id=staff.id if staff else "",
@@ -88,6 +98,7 @@ def check_second_factor(
         raise SignInFailed(SIGN_IN_FAILED)
     if staff.locked_until is not None and staff.locked_until > utcnow():
         raise SignInFailed(SIGN_IN_FAILED)
+    actor = _as_staff(actor, staff)
     step = totp.matching_step(staff.totp_secret, code, staff.totp_last_step)
     if step is None:
         _count_failure(staff, policy)

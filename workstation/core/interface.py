@@ -68,6 +68,7 @@ class TransactionInfo:
     balance_after: Decimal
     description: str
     channel: str
+    account_last4: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,14 @@ class CoreBanking(Protocol):
 
     def recent_transactions(self, customer_id: int, limit: int = 20) -> list[TransactionInfo]:
         """The latest transactions across a customer's accounts, newest first."""
+
+    def transactions_between(
+        self, account_id: int, start: datetime, end: datetime
+    ) -> list[TransactionInfo]:
+        """One account's transactions posted in [start, end), oldest first."""
+
+    def balance_at(self, account_id: int, moment: datetime) -> Decimal:
+        """The account's balance just before `moment`."""
 
     def open_account(
         self, customer_id: int, account_class: str, currency: str, product: str

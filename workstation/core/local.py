@@ -102,6 +102,20 @@ def _card_info(card: Card) -> CardInfo:
     )
 
 
+def _transaction_info(t: AccountTransaction, account: Account) -> TransactionInfo:
+    return TransactionInfo(
+        id=t.id,
+        account_id=t.account_id,
+        posted_at=t.posted_at,
+        amount=t.amount,
+        currency=account.currency,
+        balance_after=t.balance_after,
+        description=t.description,
+        channel=t.channel,
+        account_last4=account.number_last4,
+    )
+
+
 def _hold_info(hold: Hold) -> HoldInfo:
     return HoldInfo(
         id=hold.id,
@@ -182,25 +196,58 @@ class LocalCoreBanking:
 
     def recent_transactions(self, customer_id: int, limit: int = 20) -> list[TransactionInfo]:
         rows = db.session.execute(
-            select(AccountTransaction, Account.currency)
+            select(AccountTransaction, Account)
             .join(Account, Account.id == AccountTransaction.account_id)
             .where(Account.customer_id == customer_id)
             .order_by(AccountTransaction.posted_at.desc(), AccountTransaction.id.desc())
             .limit(limit)
         ).all()
-        return [
-            TransactionInfo(
-                id=t.id,
-                account_id=t.account_id,
-                posted_at=t.posted_at,
-                amount=t.amount,
-                currency=currency,
-                balance_after=t.balance_after,
-                description=t.description,
-                channel=t.channel,
+        return [_transaction_info(t, account) for t, account in rows]
+
+    def transactions_between(
+        self, account_id: int, start: datetime, end: datetime
+    ) -> list[TransactionInfo]:
+        rows = db.session.execute(
+            select(AccountTransaction, Account)
+            .join(Account, Account.id == AccountTransaction.account_id)
+            .where(
+                AccountTransaction.account_id == account_id,
+                AccountTransaction.posted_at >= start,
+                AccountTransaction.posted_at < end,
             )
-            for t, currency in rows
-        ]
+            .order_by(AccountTransaction.posted_at, AccountTransaction.id)
+        ).all()
+        return [_transaction_info(t, account) for t, account in rows]
+
+    def balance_at(self, account_id: int, moment: datetime) -> Decimal:
+        def nearest(before: bool):
+            posted = AccountTransaction.posted_at
+            return db.session.scalar(
+                select(AccountTransaction)
+                .where(
+                    AccountTransaction.account_id == account_id,
+                    posted < moment if before else posted >= moment,
+                )
+                .order_by(
+                    *(
+                        (posted.desc(), AccountTransaction.id.desc())
+                        if before
+                        else (posted, AccountTransaction.id)
+                    )
+                )
+                .limit(1)
+            )
+
+        earlier = nearest(before=True)
+        if earlier is not None:
+            return earlier.balance_after
+        later = nearest(before=False)
+        if later is not None:
+            return later.balance_after - later.amount
+        account = db.session.get(Account, account_id)
+        if account is None:
+            raise NotFound("Unknown account.")
+        return account.balance
 
     def place_hold(
         self, account_id: int, amount: Decimal, reason: str, expires_at: datetime | None
