@@ -91,7 +91,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount every area of the workstation."""
+    """Mount the foundation's pages, then let each business area register itself."""
     from workstation.admin.routes import bp as admin_bp
     from workstation.audit.routes import bp as audit_bp
     from workstation.auth.routes import bp as auth_bp
@@ -102,24 +102,27 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, home_bp, customers_bp, admin_bp, audit_bp, health_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(health_bp)
-    from appointments import init_app as init_appointments
+    register_areas(app)
 
-    init_appointments(app)
+
+def register_areas(app: Flask) -> None:
+    """Each area mounts its views, socket handlers, profile links and background jobs."""
+    from appointments import init_app as init_appointments
+    from workstation.cards import init_cards
+    from workstation.customer_auth import register_customer_channel
+    from workstation.documents import init_app as init_documents
+    from workstation.live import init_live
     from workstation.onboarding import init_onboarding
 
-    init_onboarding(app)
-    from workstation.customer_auth import register_customer_channel
-
-    register_customer_channel(app)
-    from workstation.live import init_live
-
-    init_live(app)
-    from workstation.cards import init_cards
-
-    init_cards(app)
-    from workstation.documents import init_app as init_documents
-
-    init_documents(app)
+    for init_area in (
+        init_appointments,
+        init_onboarding,
+        register_customer_channel,
+        init_live,
+        init_cards,
+        init_documents,
+    ):
+        init_area(app)
 
 
 def register_web_layer(app: Flask) -> None:
