@@ -20,7 +20,7 @@ syslibs: $(STAMP)
 	@$(BIN)/python -m workstation.syscheck || { echo; echo "Install the missing system libraries with:"; echo "  sudo apt-get install -y $(WEASYPRINT_DEBS)"; echo; exit 1; }
 
 db: $(STAMP)
-	$(FLASK) db upgrade heads
+	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
 run: syslibs db

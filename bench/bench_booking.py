@@ -50,7 +50,7 @@ def _world(app, customers: int):
     from workstation.extensions import db
 
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         branch = helpers.make_branch("BN01", "Bench branch", "Europe/London")
         db.session.commit()
         seed_appointments_demo()

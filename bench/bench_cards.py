@@ -42,7 +42,7 @@ def _setup(app):
     from tests.cards.builders import card_id_of, phone_of
 
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         world = helpers.build_world()
     staff = app.test_client()
     helpers.sign_in(staff, world.staff["manager"])

@@ -101,7 +101,7 @@ def _prepare_database(url: str, key: str):
 
     app = create_app({**helpers.test_config(url, key), "TESTING": False})
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         branch = helpers.make_branch()
         db.session.commit()
         manager = helpers.make_staff("benchmanager", Role.MANAGER, branch.id)

@@ -159,7 +159,7 @@ def run() -> list[Figure]:
     try:
         app = _app(f"sqlite:///{path}")
         with app.app_context():
-            upgrade(revision="heads")
+            upgrade()
         ids = _seed(app, random.Random(SEED))
         full, rules_only, outcomes, cpu = _measure(app, ids)
     finally:

@@ -49,7 +49,7 @@ def database_url(tmp_path_factory):
     with app.app_context():
         from flask_migrate import upgrade
 
-        upgrade(revision="heads")
+        upgrade()
         db.engine.dispose()
     yield url
     if drop:

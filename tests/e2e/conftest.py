@@ -207,7 +207,7 @@ def live_server(tmp_path_factory) -> Iterator[Server]:
         "PORT": str(port),
         "PYTHONUNBUFFERED": "1",
     }
-    _flask(env, "db", "upgrade", "heads")
+    _flask(env, "db", "upgrade")
     _flask(env, "seed-demo")
     server.demo = _read_demo_data(database_url, server.data_key)
     with server.log_path.open("w") as log:

@@ -188,3 +188,11 @@ def test_rotating_the_encryption_key_keeps_numbers_and_duplicate_checks(
     from workstation.crypto import cipher
 
     cipher.configure(old_key, app.config["DATA_LOOKUP_KEY"])  # leave the shared cipher as found
+
+
+def test_the_migrations_have_one_head(app):
+    from alembic.script import ScriptDirectory
+
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+        assert len(ScriptDirectory.from_config(config).get_heads()) == 1

@@ -110,7 +110,7 @@ def _prepare(database_url: str, data_key: str) -> helpers.World:
 
     app = create_app(helpers.test_config(database_url, data_key))
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         world = helpers.build_world()
         for ref in world.staff.values():
             db.session.execute(text("UPDATE staff SET skills = '', capacity = 3 WHERE id = :i"),
