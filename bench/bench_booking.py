@@ -12,14 +12,12 @@ import os
 import tempfile
 import threading
 import time
-import uuid
 from datetime import timedelta
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from bench.figures import Figure, median, timings_ms
-from workstation.config import normalise_database_url
+from tests.helpers import private_postgres_database
 
 BOOKINGS = 300
 RACERS = 500
@@ -179,21 +177,10 @@ def _run_on(url: str, label: str) -> list[Figure]:
 def _postgres_url() -> tuple[str, callable] | None:
     base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
         "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    url = make_url(normalise_database_url(base))
-    name = f"cow_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        return private_postgres_database(base, "cow_bench")
     except Exception:  # noqa: BLE001  (no PostgreSQL here: SQLite figures only)
         return None
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
 
 
 def run() -> list[Figure]:

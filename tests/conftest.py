@@ -4,36 +4,17 @@ a client that carries the CSRF token, and builders for staff and customers."""
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from tests import helpers
 from workstation import create_app
-from workstation.config import normalise_database_url
 from workstation.extensions import db
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-
-
-def _create_postgres_database(base_url: str) -> tuple[str, callable]:
-    url = make_url(normalise_database_url(base_url))
-    name = f"cow_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +22,7 @@ def database_url(tmp_path_factory):
     """A fresh database for this test run, upgraded with the migrations."""
     base = os.environ.get("TEST_DATABASE_URL")
     if base:
-        url, drop = _create_postgres_database(base)
+        url, drop = helpers.private_postgres_database(base)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         drop = None

@@ -5,16 +5,20 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pyotp
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from stdnum.cn import ric
 
 from workstation.auth.passwords import hash_password
+from workstation.config import normalise_database_url
 from workstation.core.local import add_card
 from workstation.core.numbers import new_account_number, new_card_number
 from workstation.customers.registry import NewCustomer, register_customer
@@ -50,6 +54,23 @@ def test_config(database_url: str, data_key: str | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "REDIS_URL": None,
     }
+
+
+def private_postgres_database(base_url: str, prefix: str = "cow_test") -> tuple[str, Callable]:
+    """Create an empty PostgreSQL database on the server of `base_url` for one run, so that
+    parallel runs never share tables; returns its URL and a function that drops it."""
+    url = make_url(normalise_database_url(base_url))
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
 
 
 def empty_database() -> None:

@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +18,8 @@ import pytest
 import requests
 from cryptography.fernet import Fernet, MultiFernet
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from tests.helpers import private_postgres_database
 from workstation.config import normalise_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,22 +42,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _private_postgres_database(base_url: str) -> tuple[str, callable]:
-    """Create an empty PostgreSQL database for this run; returns its URL and a drop function."""
-    url = make_url(normalise_database_url(base_url))
-    name = f"cow_e2e_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
 
 
 @dataclass
@@ -185,7 +168,7 @@ def live_server(tmp_path_factory) -> Iterator[Server]:
     workdir = tmp_path_factory.mktemp("e2e")
     base = os.environ.get("TEST_DATABASE_URL")
     if base:
-        database_url, drop = _private_postgres_database(base)
+        database_url, drop = private_postgres_database(base, "cow_e2e")
     else:
         database_url, drop = f"sqlite:///{workdir / 'workstation.db'}", None
     port = _free_port()

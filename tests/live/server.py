@@ -10,14 +10,12 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from tests import helpers
 from workstation.config import normalise_database_url
@@ -88,18 +86,7 @@ def _database(workdir: Path) -> tuple[str, callable | None]:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         return f"sqlite:///{workdir / 'live.db'}", None
-    url = make_url(normalise_database_url(base))
-    name = f"cow_live_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
+    return helpers.private_postgres_database(base, "cow_live")
 
 
 def _prepare(database_url: str, data_key: str) -> helpers.World:
