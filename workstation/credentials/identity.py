@@ -38,7 +38,7 @@ def send_code(customer: Customer, purpose: str) -> SignInChallenge:
     code = f"{secrets.randbelow(1_000_000):06d}"
     challenge = SignInChallenge(public_id=public_id, phone=customer.phone,
                                 customer_id=customer.id,
-                                code_hash=sign_in._code_hash(public_id, code),
+                                code_hash=sign_in.code_hash(public_id, code),
                                 expires_at=now + CODE_LIFETIME)
     db.session.add(challenge)
     bank = current_app.config.get("BANK_NAME", "")
@@ -61,7 +61,7 @@ def check_code(public_id: str, code: str, customer_id: int) -> tuple[bool, str]:
         return False, "This code has expired."
     challenge.attempts += 1
     right = hmac.compare_digest(challenge.code_hash,
-                                sign_in._code_hash(challenge.public_id, code or ""))
+                                sign_in.code_hash(challenge.public_id, code or ""))
     if right:
         challenge.used_at = utcnow()
         return True, ""

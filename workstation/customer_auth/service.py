@@ -50,7 +50,8 @@ def customer_actor(customer: Customer, ip: str = "", request_id: str = "") -> au
                        role="customer", ip=ip, request_id=request_id)
 
 
-def _code_hash(public_id: str, code: str) -> str:
+def code_hash(public_id: str, code: str) -> str:
+    """The keyed hash a one-time code is stored as (its challenge id salts it)."""
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, f"{public_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
@@ -80,7 +81,7 @@ def request_code(raw_phone: str, *, ip: str = "", request_id: str = "") -> SignI
     customer = _customer_for_phone(phone)
     challenge = SignInChallenge(
         public_id=public_id, phone=phone, customer_id=customer.id if customer else None,
-        code_hash=_code_hash(public_id, code), ip=ip[:64], expires_at=now + CODE_LIFETIME,
+        code_hash=code_hash(public_id, code), ip=ip[:64], expires_at=now + CODE_LIFETIME,
     )
     db.session.add(challenge)
     if customer is not None:
@@ -119,7 +120,7 @@ def verify_code(public_id: str, code: str, *, kind: str = "web", device_name: st
     if challenge.attempts >= MAX_ATTEMPTS:
         raise CodeRefused("Too many wrong attempts. Ask for a new code.")
     challenge.attempts += 1
-    right = hmac.compare_digest(challenge.code_hash, _code_hash(challenge.public_id, code))
+    right = hmac.compare_digest(challenge.code_hash, code_hash(challenge.public_id, code))
     if not right or challenge.customer_id is None:
         left = MAX_ATTEMPTS - challenge.attempts
         db.session.commit()
