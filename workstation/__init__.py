@@ -85,6 +85,9 @@ def register_extensions(app: Flask) -> None:
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []),
         manage_session=False,
         max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"],
+        # One client's events are handled in the order they were sent (co-browse keystrokes,
+        # task acks); handlers never wait on the client, so nothing blocks on this.
+        async_handlers=False,
     )
     app.extensions["core_banking"] = app.config.get("CORE_BANKING") or LocalCoreBanking()
     import workstation.models  # noqa: F401  (every table on the metadata)

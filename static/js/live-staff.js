@@ -3,11 +3,18 @@
 (function () {
   "use strict";
   var C = window.LiveCommon;
-  var socket = window.cowStaffSocket || window.io("/staff");
+  var socket = window.io("/staff");
   var root = document.querySelector("[data-live-page]");
   if (!root) { return; }
   var page = root.getAttribute("data-live-page");
   var alerts = document.getElementById("live-alerts");
+
+  // The page's staff socket may already be connected when this script runs: act now, and
+  // again after every reconnect.
+  function whenConnected(fn) {
+    socket.on("connect", fn);
+    if (socket.connected) { fn(); }
+  }
 
   function alertLink(text, href) {
     if (!alerts) { return; }
@@ -28,12 +35,12 @@
   });
 
   if (page === "queue") {
-    socket.on("connect", function () { socket.emit("live:queue:watch", {}, function () {}); });
+    whenConnected(function () { socket.emit("live:queue:watch", {}, function () {}); });
     socket.on("live:queue", function () { window.htmx.trigger(document.body, "live-queue"); });
     return;
   }
   if (page === "board") {
-    socket.on("connect", function () { socket.emit("live:board:watch", {}, function () {}); });
+    whenConnected(function () { socket.emit("live:board:watch", {}, function () {}); });
     socket.on("live:board", function () { window.htmx.trigger(document.body, "live-board"); });
     return;
   }
@@ -112,7 +119,7 @@
         "The customer ended the session. Record the outcome below." : "The session has ended.");
     }
 
-    socket.on("connect", function () {
+    whenConnected(function () {
       C.emitWithAck(socket, "live:join", { session_id: sessionId }, errorBox).then(function (ack) {
         if (ack.ok) { apply(ack.session); }
       });

@@ -137,6 +137,8 @@ def _video_chat_and_cobrowse(chromium, server, artifacts_dir):
     desk.get_by_test_id("share-form").click()
     phone.get_by_test_id("cobrowse-allow").click()
     expect(desk.get_by_test_id("form-status")).to_contain_text("Shared")
+    # The field opens for typing once the phone has its own consent answer back.
+    expect(phone.locator("input[data-field=address]")).to_be_enabled()
     phone.locator("input[data-field=address]").type("1 Long Street")
     expect(desk.locator("input[data-field=address]")).to_have_value("1 Long Street")
     desk.locator("input[data-field=email]").type("wf@example.cn")
