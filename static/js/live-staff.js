@@ -9,8 +9,7 @@
   var page = root.getAttribute("data-live-page");
   var alerts = document.getElementById("live-alerts");
 
-  // The page's staff socket may already be connected when this script runs: act now, and
-  // again after every reconnect.
+  // Act as soon as the socket is connected (now, if it already is) and after every reconnect.
   function whenConnected(fn) {
     socket.on("connect", fn);
     if (socket.connected) { fn(); }
