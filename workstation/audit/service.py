@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from workstation.extensions import db
 from workstation.masking import scrub_digits
@@ -49,30 +49,63 @@ class Actor:
         return cls(staff_id=None, username=name, role="system")
 
 
-def event_hash(event: AuditEvent) -> str:
-    """The SHA-256 of an event's content together with its predecessor's hash."""
-    content = {name: getattr(event, name) for name in HASHED_FIELDS}
-    content["occurred_at"] = event.occurred_at.isoformat()
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def _content_hash(content: dict) -> str:
+    hashed = {name: content[name] for name in HASHED_FIELDS}
+    hashed["occurred_at"] = content["occurred_at"].isoformat()
+    canonical = json.dumps(hashed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _lock_chain_head() -> AuditChainHead:
-    # The no-op UPDATE takes the write lock first (a row lock on PostgreSQL, the
-    # database write lock on SQLite), so concurrent appenders queue up here.
-    locked = db.session.execute(
-        update(AuditChainHead)
-        .where(AuditChainHead.id == 1)
-        .values(last_event_id=AuditChainHead.last_event_id)
-    )
-    if locked.rowcount == 0:
-        head = AuditChainHead(id=1, last_event_id=0, last_hash=GENESIS_HASH)
-        db.session.add(head)
-        db.session.flush()
-        return head
-    return db.session.execute(
-        select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
-    ).scalar_one()
+def event_hash(event: AuditEvent) -> str:
+    """The SHA-256 of an event's content together with its predecessor's hash."""
+    return _content_hash({name: getattr(event, name) for name in HASHED_FIELDS})
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """An appended event: its id (to link other rows to it) and its hash."""
+
+    id: int
+    hash: str
+
+
+@dataclass
+class _HeldHead:
+    """The chain head as locked by one transaction (or savepoint)."""
+
+    transaction: object
+    last_event_id: int
+    last_hash: str
+
+
+HELD_HEAD_KEY = "audit_chain_head_held"
+_HEAD = AuditChainHead.__table__
+_EVENTS = AuditEvent.__table__
+
+
+def _innermost_transaction():
+    session = db.session()
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def _chain_head() -> _HeldHead:
+    """The locked chain head. A transaction locks it once, with a no-op UPDATE that returns
+    the row (a row lock on PostgreSQL, the database write lock on SQLite), so concurrent
+    appenders queue up; later appends in the same transaction move the held head on."""
+    held = db.session.info.get(HELD_HEAD_KEY)
+    current = _innermost_transaction()
+    if held is not None and current is not None and held.transaction is current:
+        return held
+    row = db.session.execute(
+        update(_HEAD).where(_HEAD.c.id == 1).values(last_event_id=_HEAD.c.last_event_id)
+        .returning(_HEAD.c.last_event_id, _HEAD.c.last_hash)
+    ).one_or_none()
+    if row is None:
+        db.session.execute(insert(_HEAD).values(id=1, last_event_id=0, last_hash=GENESIS_HASH))
+        row = (0, GENESIS_HASH)
+    held = _HeldHead(_innermost_transaction(), row[0], row[1])
+    db.session.info[HELD_HEAD_KEY] = held
+    return held
 
 
 def record(
@@ -85,32 +118,34 @@ def record(
     reason: str = "",
     outcome: str = "ok",
     detail: dict | None = None,
-) -> AuditEvent:
+) -> RecordedEvent:
     """Append an event in the caller's transaction (the caller commits)."""
-    head = _lock_chain_head()
-    event = AuditEvent(
-        occurred_at=utcnow(),
-        actor_id=actor.staff_id,
-        actor_username=actor.username,
-        actor_role=actor.role,
-        branch_code=actor.branch_code,
-        action=action,
-        customer_id=customer_id,
-        object_type=object_type,
-        object_id=str(object_id),
-        reason=scrub_digits(reason)[:2000],
-        outcome=outcome,
-        ip=actor.ip,
-        request_id=actor.request_id,
-        detail=json.dumps(detail or {}, sort_keys=True, default=str),
-        prev_hash=head.last_hash,
-    )
-    event.hash = event_hash(event)
-    db.session.add(event)
-    db.session.flush()
-    head.last_event_id = event.id
-    head.last_hash = event.hash
-    return event
+    head = _chain_head()
+    content = {
+        "occurred_at": utcnow(),
+        "actor_id": actor.staff_id,
+        "actor_username": actor.username,
+        "actor_role": actor.role,
+        "branch_code": actor.branch_code,
+        "action": action,
+        "customer_id": customer_id,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "reason": scrub_digits(reason)[:2000],
+        "outcome": outcome,
+        "ip": actor.ip,
+        "request_id": actor.request_id,
+        "detail": json.dumps(detail or {}, sort_keys=True, default=str),
+        "prev_hash": head.last_hash,
+    }
+    content["hash"] = _content_hash(content)
+    event_id = db.session.execute(
+        insert(_EVENTS).values(content).returning(_EVENTS.c.id)
+    ).scalar_one()
+    db.session.execute(update(_HEAD).where(_HEAD.c.id == 1)
+                       .values(last_event_id=event_id, last_hash=content["hash"]))
+    head.last_event_id, head.last_hash = event_id, content["hash"]
+    return RecordedEvent(event_id, content["hash"])
 
 
 @dataclass(frozen=True)

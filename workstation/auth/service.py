@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from workstation import audit
 from workstation.auth import totp
@@ -168,7 +169,8 @@ def load_signed_in_staff(cookie_id: str) -> Staff | None:
     staff_id, _, version = (cookie_id or "").partition(":")
     if not (staff_id.isdigit() and version.isdigit()):
         return None
-    staff = db.session.get(Staff, int(staff_id))
+    # The branch comes along: every request's audit actor names it.
+    staff = db.session.get(Staff, int(staff_id), options=[joinedload(Staff.branch)])
     if staff is None or not staff.active or staff.session_version != int(version):
         return None
     return staff

@@ -24,7 +24,8 @@ class Customer(db.Model):
     email: Mapped[str] = mapped_column(String(255), default="")
     birth_date: Mapped[date]
     id_type: Mapped[str] = mapped_column(String(16), default="resident_id")
-    id_number: Mapped[str] = mapped_column(EncryptedString())
+    # Clear card and ID numbers are read (and decrypted) only where a service asks for them.
+    id_number: Mapped[str] = mapped_column(EncryptedString(), deferred=True)
     id_number_last4: Mapped[str] = mapped_column(String(4))
     id_number_digest: Mapped[str] = mapped_column(String(64), unique=True)
     address: Mapped[str] = mapped_column(String(255), default="")
@@ -65,7 +66,7 @@ class Card(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    pan: Mapped[str] = mapped_column(EncryptedString())
+    pan: Mapped[str] = mapped_column(EncryptedString(), deferred=True)
     pan_first6: Mapped[str] = mapped_column(String(6))
     pan_last4: Mapped[str] = mapped_column(String(4), index=True)
     pan_digest: Mapped[str] = mapped_column(String(64), unique=True)

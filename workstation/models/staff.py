@@ -54,9 +54,10 @@ class Staff(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(16))
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # Secrets are loaded only by sign-in, not with every request's staff member.
+    password_hash: Mapped[str] = mapped_column(String(255), deferred=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    totp_secret: Mapped[str | None] = mapped_column(EncryptedString())
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(), deferred=True)
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     totp_last_step: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)

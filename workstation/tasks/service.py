@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from limits import parse as parse_limit
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -47,14 +47,15 @@ class TaskRefused(Conflict):
 
 
 def _next_seq(customer_id: int) -> int:
-    # Row lock on the customer's counter: concurrent tasks get 1, 2, 3... in commit order.
+    # One upsert takes the row lock on the customer's counter and moves it on: concurrent
+    # tasks get 1, 2, 3... in commit order.
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(insert(CustomerTaskSequence).values(customer_id=customer_id, last_seq=0)
-                       .on_conflict_do_nothing(index_elements=["customer_id"]))
+    statement = insert(CustomerTaskSequence).values(customer_id=customer_id, last_seq=1)
     return db.session.execute(
-        update(CustomerTaskSequence).where(CustomerTaskSequence.customer_id == customer_id)
-        .values(last_seq=CustomerTaskSequence.last_seq + 1)
-        .returning(CustomerTaskSequence.last_seq)
+        statement.on_conflict_do_update(
+            index_elements=["customer_id"],
+            set_={"last_seq": CustomerTaskSequence.last_seq + 1},
+        ).returning(CustomerTaskSequence.last_seq)
     ).scalar_one()
 
 

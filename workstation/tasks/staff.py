@@ -47,10 +47,10 @@ def _customer_with_access(actor: audit.Actor, staff: Staff, customer_id: int,
 def task_panel(actor: audit.Actor, staff: Staff, customer_id: int, limit: int = 30):
     """The customer and their latest tasks, for a staff member with access (audited)."""
     customer = _customer_with_access(actor, staff, customer_id, "customer.tasks_view")
+    db.session.commit()  # the view is on record before anything is read (and read once)
     tasks = db.session.scalars(select(CustomerTask).where(CustomerTask.customer_id == customer.id)
                                .order_by(CustomerTask.seq.desc()).limit(limit))
     rows = [TaskRow(t, KINDS[t.kind].label, json.loads(t.answer_json or "{}")) for t in tasks]
-    db.session.commit()
     return customer, rows
 
 
