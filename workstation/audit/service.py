@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from workstation.extensions import db
 from workstation.masking import scrub_digits
@@ -81,6 +81,12 @@ class _HeldHead:
 HELD_HEAD_KEY = "audit_chain_head_held"
 _HEAD = AuditChainHead.__table__
 _EVENTS = AuditEvent.__table__
+# Built once: an append runs on every request, so its statements come from the compiled cache.
+_LOCK_HEAD = (update(_HEAD).where(_HEAD.c.id == 1).values(last_event_id=_HEAD.c.last_event_id)
+              .returning(_HEAD.c.last_event_id, _HEAD.c.last_hash))
+_MOVE_HEAD = (update(_HEAD).where(_HEAD.c.id == 1)
+              .values(last_event_id=bindparam("new_event_id"), last_hash=bindparam("new_hash")))
+_APPEND_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
 
 
 def _innermost_transaction():
@@ -96,10 +102,7 @@ def _chain_head() -> _HeldHead:
     current = _innermost_transaction()
     if held is not None and current is not None and held.transaction is current:
         return held
-    row = db.session.execute(
-        update(_HEAD).where(_HEAD.c.id == 1).values(last_event_id=_HEAD.c.last_event_id)
-        .returning(_HEAD.c.last_event_id, _HEAD.c.last_hash)
-    ).one_or_none()
+    row = db.session.execute(_LOCK_HEAD).one_or_none()
     if row is None:
         db.session.execute(insert(_HEAD).values(id=1, last_event_id=0, last_hash=GENESIS_HASH))
         row = (0, GENESIS_HASH)
@@ -139,11 +142,8 @@ def record(
         "prev_hash": head.last_hash,
     }
     content["hash"] = _content_hash(content)
-    event_id = db.session.execute(
-        insert(_EVENTS).values(content).returning(_EVENTS.c.id)
-    ).scalar_one()
-    db.session.execute(update(_HEAD).where(_HEAD.c.id == 1)
-                       .values(last_event_id=event_id, last_hash=content["hash"]))
+    event_id = db.session.execute(_APPEND_EVENT, content).scalar_one()
+    db.session.execute(_MOVE_HEAD, {"new_event_id": event_id, "new_hash": content["hash"]})
     head.last_event_id, head.last_hash = event_id, content["hash"]
     return RecordedEvent(event_id, content["hash"])
 

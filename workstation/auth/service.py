@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from workstation import audit
@@ -164,13 +164,17 @@ def change_password(
     db.session.commit()
 
 
+# Built once (it runs on every request); the branch comes along: each audit actor names it.
+_SIGNED_IN_STAFF = (select(Staff).options(joinedload(Staff.branch))
+                    .where(Staff.id == bindparam("staff_id")))
+
+
 def load_signed_in_staff(cookie_id: str) -> Staff | None:
     """The staff member a session belongs to, if the account is active and the session current."""
     staff_id, _, version = (cookie_id or "").partition(":")
     if not (staff_id.isdigit() and version.isdigit()):
         return None
-    # The branch comes along: every request's audit actor names it.
-    staff = db.session.get(Staff, int(staff_id), options=[joinedload(Staff.branch)])
+    staff = db.session.execute(_SIGNED_IN_STAFF, {"staff_id": int(staff_id)}).scalar()
     if staff is None or not staff.active or staff.session_version != int(version):
         return None
     return staff

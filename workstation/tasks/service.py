@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from limits import parse as parse_limit
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -46,17 +46,23 @@ class TaskRefused(Conflict):
     """An answer or acknowledgement the task's state does not allow; `code` says why."""
 
 
+def _next_seq_statement(dialect: str):
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    counters = CustomerTaskSequence.__table__
+    statement = insert(counters).values(customer_id=bindparam("customer"), last_seq=1)
+    return statement.on_conflict_do_update(
+        index_elements=[counters.c.customer_id], set_={"last_seq": counters.c.last_seq + 1},
+    ).returning(counters.c.last_seq)
+
+
+_NEXT_SEQ = {dialect: _next_seq_statement(dialect) for dialect in ("postgresql", "sqlite")}
+
+
 def _next_seq(customer_id: int) -> int:
     # One upsert takes the row lock on the customer's counter and moves it on: concurrent
     # tasks get 1, 2, 3... in commit order.
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(CustomerTaskSequence).values(customer_id=customer_id, last_seq=1)
-    return db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["customer_id"],
-            set_={"last_seq": CustomerTaskSequence.last_seq + 1},
-        ).returning(CustomerTaskSequence.last_seq)
-    ).scalar_one()
+    statement = _NEXT_SEQ[db.session.get_bind().dialect.name]
+    return db.session.execute(statement, {"customer": customer_id}).scalar_one()
 
 
 def _expiry(kind_default: timedelta, expires_in) -> timedelta:
