@@ -1,10 +1,14 @@
 """Customer tasks on real gevent servers: ack round trip, push latency (staff HTTP action ->
 event on the phone) with 1,000 / 5,000 idle devices connected, memory per connection, replay
 of pending tasks, and push across two workers through Redis. Baselines come from a bare
-python-socketio server on the same stack (gevent, websocket), measured in the same run.
+python-socketio server on the same stack (gevent, websocket), measured in the same run with
+the same number of idle devices connected. The latency is measured on SQLite (the embedded
+default) and again on PostgreSQL when one answers (the scale-out database), and beside it what
+a durable commit alone costs on the disk the run uses.
 
 `python -m bench.bench_push` runs it alone; BENCH_PUSH_DEVICES="1000,5000" sets the idle
-device counts, BENCH_REDIS_URL the Redis used for the cross-process figure.
+device counts, BENCH_REDIS_URL the Redis used for the cross-process figure, BENCH_POSTGRES_URL
+the PostgreSQL server (a private database is created on it for the run).
 """
 
 from __future__ import annotations
@@ -329,6 +333,28 @@ def _external_emits(database_url, key, app, customer) -> list[Figure]:
                  "write-only RedisManager", "emit from another process through Redis")
 
 
+def _disk_commits(directory: str) -> list[Figure]:
+    """What a durable commit costs on this disk by itself: a bare SQLite transaction (WAL,
+    synchronous FULL as the app uses it) writing three rows of the size of a push's."""
+    import sqlite3
+
+    connection = sqlite3.connect(f"{directory}/disk.db", isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT)")
+
+    def commit():
+        connection.execute("BEGIN IMMEDIATE")
+        for _ in range(3):
+            connection.execute("INSERT INTO rows (body) VALUES (?)", (os.urandom(400).hex(),))
+        connection.execute("COMMIT")
+
+    samples = _round_trips(commit, PUSHES * 5)
+    connection.close()
+    note = "bare SQLite commit (WAL, fsync) of three ~800-byte rows on the bench's disk"
+    return [Figure("push.disk_commit_median", median(samples), "ms", note=note),
+            Figure("push.disk_commit_p99", percentile(samples, 99), "ms", note=note)]
+
+
 def _postgres_database():
     """A private PostgreSQL database for the run (URL, drop), or None without a server."""
     from sqlalchemy import create_engine, text
@@ -387,7 +413,8 @@ def run() -> list[Figure]:
     database, and the latency again on PostgreSQL (the scale-out database) when one answers."""
     from tests.channel.servers import free_port
 
-    database_url = f"sqlite:///{tempfile.mkdtemp(prefix='bench_push_')}/bench.db"
+    directory = tempfile.mkdtemp(prefix="bench_push_")
+    database_url = f"sqlite:///{directory}/bench.db"
     key = Fernet.generate_key().decode()
     base_port = free_port()
     base_server = _spawn("baseline", str(base_port))
@@ -408,6 +435,7 @@ def run() -> list[Figure]:
                 drop()
         figures += _cross_process(database_url, key, manager, measured, app, same)
         figures += _external_emits(database_url, key, app, measured)
+        figures += _disk_commits(directory)
     finally:
         base_server.kill()
     return figures

@@ -61,6 +61,27 @@ def test_deleting_the_newest_rows_is_noticed(app, runner):
     assert result.exit_code == 1 and "removed" in result.output
 
 
+def test_events_of_one_transaction_chain_and_a_rolled_back_one_leaves_no_trace(app, runner):
+    from workstation.models import AuditChainHead
+
+    actor = audit.Actor.system("test")
+    with app.app_context():
+        first = audit.record(actor, "test.first")
+        second = audit.record(actor, "test.second")
+        db.session.commit()
+        audit.record(actor, "test.rolled_back")
+        db.session.rollback()
+        third = audit.record(actor, "test.third")
+        db.session.commit()
+        head = db.session.get(AuditChainHead, 1)
+        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert [e.action for e in events] == ["test.first", "test.second", "test.third"]
+        assert [e.prev_hash for e in events[1:]] == [first.hash, second.hash]
+        assert (head.last_event_id, head.last_hash) == (third.id, third.hash)
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "intact: 3 events" in result.output
+
+
 def test_concurrent_appends_keep_one_unbroken_chain(app, runner):
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(lambda _: _append(app, 10), range(4)))

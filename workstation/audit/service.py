@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import event as orm_events
+from sqlalchemy.orm import Session
 
 from workstation.extensions import db
 from workstation.masking import scrub_digits
@@ -76,6 +78,7 @@ class _HeldHead:
     transaction: object
     last_event_id: int
     last_hash: str
+    moved: bool = False  # appended to since the lock: the head row is written before COMMIT
 
 
 HELD_HEAD_KEY = "audit_chain_head_held"
@@ -97,7 +100,8 @@ def _innermost_transaction():
 def _chain_head() -> _HeldHead:
     """The locked chain head. A transaction locks it once, with a no-op UPDATE that returns
     the row (a row lock on PostgreSQL, the database write lock on SQLite), so concurrent
-    appenders queue up; later appends in the same transaction move the held head on."""
+    appenders queue up; later appends in the same transaction move the held head on, and
+    the row itself is written once, before COMMIT."""
     held = db.session.info.get(HELD_HEAD_KEY)
     current = _innermost_transaction()
     if held is not None and current is not None and held.transaction is current:
@@ -143,9 +147,20 @@ def record(
     }
     content["hash"] = _content_hash(content)
     event_id = db.session.execute(_APPEND_EVENT, content).scalar_one()
-    db.session.execute(_MOVE_HEAD, {"new_event_id": event_id, "new_hash": content["hash"]})
-    head.last_event_id, head.last_hash = event_id, content["hash"]
+    head.last_event_id, head.last_hash, head.moved = event_id, content["hash"], True
     return RecordedEvent(event_id, content["hash"])
+
+
+@orm_events.listens_for(Session, "before_commit")
+def _write_moved_head(session: Session) -> None:
+    """The head row moves to the transaction's last event once, just before COMMIT."""
+    held = session.info.get(HELD_HEAD_KEY)
+    current = session.get_nested_transaction() or session.get_transaction()
+    if held is None or not held.moved or held.transaction is not current:
+        return
+    session.execute(_MOVE_HEAD, {"new_event_id": held.last_event_id,
+                                 "new_hash": held.last_hash})
+    held.moved = False
 
 
 @dataclass(frozen=True)
