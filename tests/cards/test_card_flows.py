@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from stdnum import luhn
@@ -70,6 +71,12 @@ def test_formal_loss_then_replacement_with_new_number(client, app, world, sign_i
     act(client, wang.id, card, "formal_loss", loss_kind="stolen")
     phone.confirm_latest()
     assert card_status(app, card) == "stolen"
+    with app.app_context():
+        report = db.session.scalar(select(CardRequest).where(CardRequest.kind == "formal_loss"))
+        report_id, taken = report.id, report.created_at
+    confirmation = client.get(f"/customers/{wang.id}/cards/loss-reports/{report_id}")
+    shown = taken.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M CST")
+    assert shown in confirmation.get_data(as_text=True)  # the branch's zone, not UTC
     again = act(client, wang.id, card, "lock")
     assert again.status_code == 409
     assert "blocked for good" in again.get_data(as_text=True)

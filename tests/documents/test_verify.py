@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime
 
 from tests.documents.conftest import account_of, issue, latest_document
 from workstation.core import core_banking
@@ -11,7 +11,6 @@ from workstation.documents.models import Document
 from workstation.documents.printing import format_code
 from workstation.extensions import db
 from workstation.models import Hold
-from workstation.types import utcnow
 
 
 def _issue_certificate(app, client, world, sign_in, kind="balance_certificate", **extra):
@@ -59,13 +58,16 @@ def test_revoked_document_says_revoked(app, client, world, sign_in):
 def test_expired_document_says_expired_and_expiry_releases_the_hold(app, client, world, sign_in):
     document = _issue_certificate(app, client, world, sign_in, kind="deposit_certificate",
                                   amount="500.00", validity_days="1")
+    ended = datetime(2026, 3, 1, 16, 30, tzinfo=UTC)
     with app.app_context():
         assert expire_due_documents(core_banking()) == 0
         row = db.session.get(Document, document.id)
-        row.valid_until = utcnow() - timedelta(minutes=1)
+        row.valid_until = ended
         db.session.commit()
     page = client.get(f"/verify/{document.verification_code}").get_data(as_text=True)
     assert "Expired:" in page  # already past its end, before the job ran
+    # the public reader sees the end in the bank's time zone (Asia/Shanghai), not in UTC
+    assert "since 2026-03-02 00:30 CST" in page and "16:30" not in page
     runner = app.test_cli_runner()
     result = runner.invoke(args=["documents", "expire"])
     assert "1 document(s) expired" in result.output
