@@ -97,6 +97,18 @@ def csrf_token_for(client) -> str:
     return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
 
 
+def unused_totp_code(secret: str, last_step: int) -> tuple[str, int]:
+    """A valid authenticator code for a step after `last_step` (the server takes each code
+    once), and that step. The current step, not the previous one: on a loaded machine an
+    older code can lapse between computing it and the server checking it."""
+    totp = pyotp.TOTP(secret)
+    current = int(time.time() // totp.interval)
+    step = max(current, last_step + 1)
+    if step > current + 1:
+        time.sleep((step - 1) * totp.interval - time.time() + 0.1)
+    return totp.at(step * totp.interval), step
+
+
 @dataclass
 class StaffRef:
     id: int
@@ -108,15 +120,8 @@ class StaffRef:
 
     def next_code(self) -> str:
         """A valid code not used before by this helper (codes are single-use)."""
-        totp = pyotp.TOTP(self.totp_secret)
-        current = int(time.time() // totp.interval)
-        # The current step, not the previous one: on a loaded machine an older code can
-        # lapse between computing it and the server checking it.
-        step = max(current, self._last_step + 1)
-        if step > current + 1:
-            time.sleep((step - 1) * totp.interval - time.time() + 0.1)
-        self._last_step = step
-        return totp.at(step * totp.interval)
+        code, self._last_step = unused_totp_code(self.totp_secret, self._last_step)
+        return code
 
 
 @dataclass

@@ -13,13 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyotp
 import pytest
 import requests
 from cryptography.fernet import Fernet, MultiFernet
 from sqlalchemy import create_engine, text
 
-from tests.helpers import private_postgres_database
+from tests.helpers import private_postgres_database, unused_totp_code
 from workstation.config import normalise_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,13 +53,8 @@ class DemoAccount:
 
     def next_code(self) -> str:
         """A valid code that was not used before (the server refuses a code twice)."""
-        totp = pyotp.TOTP(self.secret)
-        current = int(time.time() // totp.interval)
-        step = max(current - 1, self._last_step + 1)
-        if step > current + 1:
-            time.sleep((step - 1) * totp.interval - time.time() + 0.1)
-        self._last_step = step
-        return totp.at(step * totp.interval)
+        code, self._last_step = unused_totp_code(self.secret, self._last_step)
+        return code
 
 
 @dataclass

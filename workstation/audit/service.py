@@ -92,8 +92,7 @@ _MOVE_HEAD = (update(_HEAD).where(_HEAD.c.id == 1)
 _APPEND_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
 
 
-def _innermost_transaction():
-    session = db.session()
+def _innermost_transaction(session: Session):
     return session.get_nested_transaction() or session.get_transaction()
 
 
@@ -102,16 +101,17 @@ def _chain_head() -> _HeldHead:
     the row (a row lock on PostgreSQL, the database write lock on SQLite), so concurrent
     appenders queue up; later appends in the same transaction move the held head on, and
     the row itself is written once, before COMMIT."""
-    held = db.session.info.get(HELD_HEAD_KEY)
-    current = _innermost_transaction()
+    session = db.session()
+    held = session.info.get(HELD_HEAD_KEY)
+    current = _innermost_transaction(session)
     if held is not None and current is not None and held.transaction is current:
         return held
-    row = db.session.execute(_LOCK_HEAD).one_or_none()
+    row = session.execute(_LOCK_HEAD).one_or_none()
     if row is None:
-        db.session.execute(insert(_HEAD).values(id=1, last_event_id=0, last_hash=GENESIS_HASH))
+        session.execute(insert(_HEAD).values(id=1, last_event_id=0, last_hash=GENESIS_HASH))
         row = (0, GENESIS_HASH)
-    held = _HeldHead(_innermost_transaction(), row[0], row[1])
-    db.session.info[HELD_HEAD_KEY] = held
+    held = _HeldHead(_innermost_transaction(session), row[0], row[1])
+    session.info[HELD_HEAD_KEY] = held
     return held
 
 
@@ -155,8 +155,7 @@ def record(
 def _write_moved_head(session: Session) -> None:
     """The head row moves to the transaction's last event once, just before COMMIT."""
     held = session.info.get(HELD_HEAD_KEY)
-    current = session.get_nested_transaction() or session.get_transaction()
-    if held is None or not held.moved or held.transaction is not current:
+    if held is None or not held.moved or held.transaction is not _innermost_transaction(session):
         return
     session.execute(_MOVE_HEAD, {"new_event_id": held.last_event_id,
                                  "new_hash": held.last_hash})
