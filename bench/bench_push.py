@@ -14,89 +14,20 @@ the PostgreSQL server (a private database is created on it for the run).
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
-import threading
 import time
-from pathlib import Path
 
 import requests
 import socketio
 from cryptography.fernet import Fernet
 
 from bench.figures import Figure, median, percentile
+from bench.push_peers import IDLE, Phone, rss_kb, spawn
 
-ROOT = Path(__file__).resolve().parent.parent
 ROUND_TRIPS = 500
 PUSHES = 1000  # a p99 from 1,000 samples is the 10th slowest, not the 2nd
 REPLAY_TASKS = 1000
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-IDLE = "idle"  # the token idle devices show the bare server
-
-
-# --- processes ------------------------------------------------------------------------------
-
-def _baseline_server(port: int, redis_url: str = "") -> None:
-    """A bare python-socketio server: `echo` acks its data, POST /emit emits `task` to room r;
-    with a Redis URL it also takes emits from other processes (channel `bench-bare`)."""
-    from gevent import monkey
-
-    monkey.patch_all()
-    from gevent import pywsgi
-
-    from tests.channel.serve import no_delay_server
-
-    no_delay_server()  # the same socket options as the workstation's server in this run
-
-    manager = socketio.RedisManager(redis_url, channel="bench-bare") if redis_url else None
-    sio = socketio.Server(async_mode="gevent", client_manager=manager)
-
-    def connect(sid, environ, auth=None):
-        if (auth or {}).get("token") != IDLE:  # idle devices stay out of the measured room
-            sio.enter_room(sid, "r")
-
-    sio.on("connect", connect)
-    sio.on("echo", lambda sid, data: data)
-
-    def http(environ, start_response):
-        if environ["PATH_INFO"] == "/emit":
-            sio.emit("task", {"id": str(time.time()), "seq": 1}, room="r")
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"ok"]
-
-    pywsgi.WSGIServer(("127.0.0.1", port), socketio.WSGIApp(sio, http), log=None).serve_forever()
-
-
-def _hold_connections(url: str, namespace: str, token: str, count: int) -> None:
-    """Open `count` idle connections (asyncio), print `ready`, hold them until stdin ends."""
-    import asyncio
-
-    async def main():
-        clients = []
-        for start in range(0, count, 200):
-            batch = [socketio.AsyncClient(reconnection=False)
-                     for _ in range(min(200, count - start))]
-            await asyncio.gather(*(c.connect(url, namespaces=[namespace], auth={"token": token},
-                                             transports=["websocket"], wait_timeout=60)
-                                   for c in batch))
-            clients += batch
-        print("ready", len(clients), flush=True)
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
-
-    asyncio.run(main())
-
-
-def _spawn(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "bench.bench_push", *args], cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-
-
-def _rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 # --- the world the servers run on ---------------------------------------------------------------
@@ -124,24 +55,6 @@ def _token(app, phone: str) -> str:
     from tests.channel.builders import device_token
 
     return device_token(app, phone, "bench")
-
-
-class _Phone:
-    def __init__(self, url: str, token: str):
-        self.arrived = threading.Event()
-        self.last: dict = {}
-        self.sio = socketio.Client(reconnection=False)
-        self.sio.on("task", self._task, namespace="/customer")
-        self.sio.connect(url, namespaces=["/customer"], auth={"token": token},
-                         transports=["websocket"])
-
-    def _task(self, data):
-        self.arrived_at = time.perf_counter()  # when the event reached the device
-        self.last = data
-        self.arrived.set()
-
-    def call(self, event: str, data, namespace: str = "/customer"):
-        return self.sio.call(event, data, namespace=namespace, timeout=30)
 
 
 def _timed_pushes(post, phone, count: int) -> list[float]:
@@ -187,44 +100,35 @@ def _pair(stem: str, samples: list[float], base: list[float], base_name: str, no
 
 # --- the measurements ---------------------------------------------------------------------------
 
-def _bare_phone(url: str) -> _Phone:
-    phone = _Phone.__new__(_Phone)
-    phone.arrived, phone.last = threading.Event(), {}
-    phone.sio = socketio.Client(reconnection=False)
-    phone.sio.on("task", phone._task)
-    phone.sio.connect(url, transports=["websocket"])
-    return phone
-
-
 def _bare_pushes(port: int) -> list[float]:
     """HTTP POST -> emit -> device on the bare server, with whatever else is connected."""
     url = f"http://127.0.0.1:{port}"
-    phone, http = _bare_phone(url), requests.Session()
+    phone, http = Phone(url, namespace="/"), requests.Session()
     try:
         return _timed_pushes(lambda n: http.post(url + "/emit", timeout=10), phone, PUSHES)
     finally:
-        phone.sio.disconnect()
+        phone.disconnect()
 
 
 def _baseline(port: int) -> dict:
-    phone = _bare_phone(f"http://127.0.0.1:{port}")
-    echo = _round_trips(lambda: phone.sio.call("echo", {"id": "x"}, timeout=10), ROUND_TRIPS)
-    phone.sio.disconnect()
+    phone = Phone(f"http://127.0.0.1:{port}", namespace="/")
+    echo = _round_trips(lambda: phone.call("echo", {"id": "x"}), ROUND_TRIPS)
+    phone.disconnect()
     return {"echo": echo, "push": _bare_pushes(port)}
 
 
 def _push_with_idle(prefix, server, staff, phone, customer_id, token, count, base_pid):
-    holder = _spawn("hold", server.url, "/customer", token, str(count))
-    base_holder = _spawn("hold", f"http://127.0.0.1:{base_pid[1]}", "/", IDLE, str(count))
+    holder = spawn("hold", server.url, "/customer", token, str(count))
+    base_holder = spawn("hold", f"http://127.0.0.1:{base_pid[1]}", "/", IDLE, str(count))
     try:
-        rss_before = _rss_kb(server.process.pid), _rss_kb(base_pid[0])
+        rss_before = rss_kb(server.process.pid), rss_kb(base_pid[0])
         for proc in (holder, base_holder):
             line = proc.stdout.readline()
             if not line.startswith("ready"):
                 raise RuntimeError(f"idle devices did not connect: {line!r}")
         time.sleep(1)
-        per_conn = ((_rss_kb(server.process.pid) - rss_before[0]) / count,
-                    (_rss_kb(base_pid[0]) - rss_before[1]) / count)
+        per_conn = ((rss_kb(server.process.pid) - rss_before[0]) / count,
+                    (rss_kb(base_pid[0]) - rss_before[1]) / count)
         samples = _timed_pushes(
             lambda n: staff.send_message(server.url, customer_id, f"bench {count}/{n}"), phone,
             PUSHES)
@@ -252,9 +156,8 @@ def _replay(app, phone, customer_id: int, base_phone_url: str) -> list[Figure]:
     reply: dict = {}
     samples = _round_trips(lambda: reply.update(phone.call("task:sync", {"after_seq": 0})), 20)
     assert len(reply["tasks"]) >= REPLAY_TASKS
-    base = socketio.Client(reconnection=False)
-    base.connect(base_phone_url, transports=["websocket"])
-    base_samples = _round_trips(lambda: base.call("echo", reply, timeout=30), 20)
+    base = Phone(base_phone_url, namespace="/")
+    base_samples = _round_trips(lambda: base.call("echo", reply), 20)
     base.disconnect()
     note = f"task:sync returning {len(reply['tasks'])} open tasks"
     return [Figure("push.replay_median", median(samples), "ms", median(base_samples),
@@ -274,11 +177,11 @@ def _cross_process(database_url, key, manager, customer, app, same_process) -> l
     try:
         for worker in workers:
             worker.start()
-        phone = _Phone(workers[1].url, _token(app, customer.phone))
+        phone = Phone(workers[1].url, _token(app, customer.phone))
         staff = StaffBrowser(manager).sign_in(workers[0].url)
         samples = _timed_pushes(
             lambda n: staff.send_message(workers[0].url, customer.id, f"x{n}"), phone, PUSHES)
-        phone.sio.disconnect()
+        phone.disconnect()
     finally:
         for worker in workers:
             worker.kill()
@@ -298,12 +201,12 @@ def _external_emits(database_url, key, app, customer) -> list[Figure]:
     except redis.RedisError:
         return []
     port = free_port()
-    bare = _spawn("baseline", str(port), REDIS_URL)
+    bare = spawn("baseline", str(port), REDIS_URL)
     server = Server("bench-queue", database_url, key, redis_url=REDIS_URL)
     try:
         server.start()
         time.sleep(2)
-        ours = _Phone(server.url, _token(app, customer.phone))
+        ours = Phone(server.url, _token(app, customer.phone))
         emitter = SocketIO(message_queue=REDIS_URL)
         room = f"customer:{customer.id}"
 
@@ -312,12 +215,8 @@ def _external_emits(database_url, key, app, customer) -> list[Figure]:
 
         _warm_up(emit_ours, ours)
         samples = _timed_pushes(emit_ours, ours, PUSHES)
-        ours.sio.disconnect()
-        base = _Phone.__new__(_Phone)
-        base.arrived, base.last = threading.Event(), {}
-        base.sio = socketio.Client(reconnection=False)
-        base.sio.on("task", base._task)
-        base.sio.connect(f"http://127.0.0.1:{port}", transports=["websocket"])
+        ours.disconnect()
+        base = Phone(f"http://127.0.0.1:{port}", namespace="/")
         writer = socketio.RedisManager(REDIS_URL, write_only=True, channel="bench-bare")
 
         def emit_bare(n):
@@ -325,7 +224,7 @@ def _external_emits(database_url, key, app, customer) -> list[Figure]:
 
         _warm_up(emit_bare, base)
         base_samples = _timed_pushes(emit_bare, base, PUSHES)
-        base.sio.disconnect()
+        base.disconnect()
     finally:
         server.kill()
         bare.kill()
@@ -382,7 +281,7 @@ def _on_database(label: str, database_url: str, key: str, base: dict, base_serve
     figures: list[Figure] = []
     try:
         server.start()
-        phone = _Phone(server.url, _token(app, measured.phone))
+        phone = Phone(server.url, _token(app, measured.phone))
         staff = StaffBrowser(manager).sign_in(server.url)
         same = _timed_pushes(lambda n: staff.send_message(server.url, measured.id, f"p{n}"),
                              phone, PUSHES)
@@ -400,11 +299,11 @@ def _on_database(label: str, database_url: str, key: str, base: dict, base_serve
             measured_figures = _push_with_idle(prefix, server, staff, phone, measured.id,
                                                idle_token, count, (base_server.pid, base_port))
             figures += [f for f in measured_figures if everything or "memory" not in f.name]
-        phone.sio.disconnect()
+        phone.disconnect()
         if everything:  # on the idle customer, whose only open tasks are the replayed ones
-            replaying = _Phone(server.url, idle_token)
+            replaying = Phone(server.url, idle_token)
             figures += _replay(app, replaying, idle.id, f"http://127.0.0.1:{base_port}")
-            replaying.sio.disconnect()
+            replaying.disconnect()
     finally:
         server.kill()
     return figures, (app, manager, measured, same)
@@ -419,7 +318,7 @@ def run() -> list[Figure]:
     database_url = f"sqlite:///{directory}/bench.db"
     key = Fernet.generate_key().decode()
     base_port = free_port()
-    base_server = _spawn("baseline", str(base_port))
+    base_server = spawn("baseline", str(base_port))
     figures: list[Figure] = []
     try:
         time.sleep(1)
@@ -444,10 +343,5 @@ def run() -> list[Figure]:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["baseline"]:
-        _baseline_server(int(sys.argv[2]), *sys.argv[3:4])
-    elif sys.argv[1:2] == ["hold"]:
-        _hold_connections(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
-    else:
-        for figure in run():
-            print(figure)
+    for figure in run():
+        print(figure)

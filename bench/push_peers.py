@@ -1,0 +1,116 @@
+"""The other ends of the push benchmark: a bare python-socketio server (the baseline), a
+process holding thousands of idle devices, and the phone whose events are timed.
+
+bench_push starts the first two as `python -m bench.push_peers baseline PORT [REDIS_URL]`
+and `python -m bench.push_peers hold URL NAMESPACE TOKEN COUNT`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+IDLE = "idle"  # the token idle devices show the bare server
+
+
+def baseline_server(port: int, redis_url: str = "") -> None:
+    """A bare python-socketio server: `echo` acks its data, POST /emit emits `task` to room r;
+    with a Redis URL it also takes emits from other processes (channel `bench-bare`)."""
+    from gevent import monkey
+
+    monkey.patch_all()
+    from gevent import pywsgi
+
+    from tests.channel.serve import no_delay_server
+
+    no_delay_server()  # the same socket options as the workstation's server in this run
+
+    manager = socketio.RedisManager(redis_url, channel="bench-bare") if redis_url else None
+    sio = socketio.Server(async_mode="gevent", client_manager=manager)
+
+    def connect(sid, environ, auth=None):
+        if (auth or {}).get("token") != IDLE:  # idle devices stay out of the measured room
+            sio.enter_room(sid, "r")
+
+    sio.on("connect", connect)
+    sio.on("echo", lambda sid, data: data)
+
+    def http(environ, start_response):
+        if environ["PATH_INFO"] == "/emit":
+            sio.emit("task", {"id": str(time.time()), "seq": 1}, room="r")
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    pywsgi.WSGIServer(("127.0.0.1", port), socketio.WSGIApp(sio, http), log=None).serve_forever()
+
+
+def hold_connections(url: str, namespace: str, token: str, count: int) -> None:
+    """Open `count` idle connections (asyncio), print `ready`, hold them until stdin ends."""
+    import asyncio
+
+    async def main():
+        clients = []
+        for start in range(0, count, 200):
+            batch = [socketio.AsyncClient(reconnection=False)
+                     for _ in range(min(200, count - start))]
+            await asyncio.gather(*(c.connect(url, namespaces=[namespace], auth={"token": token},
+                                             transports=["websocket"], wait_timeout=60)
+                                   for c in batch))
+            clients += batch
+        print("ready", len(clients), flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+
+    asyncio.run(main())
+
+
+def spawn(*args: str) -> subprocess.Popen:
+    """One of the peers above in a process of its own (stdin open: closing it ends `hold`)."""
+    return subprocess.Popen([sys.executable, "-m", "bench.push_peers", *args], cwd=ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+class Phone:
+    """A device with one socket; notes when each `task` event reaches it."""
+
+    def __init__(self, url: str, token: str | None = None, namespace: str = "/customer"):
+        self.arrived = threading.Event()
+        self.arrived_at = 0.0
+        self.last: dict = {}
+        self.namespace = namespace
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("task", self._task, namespace=namespace)
+        self.sio.connect(url, namespaces=[namespace], auth={"token": token} if token else None,
+                         transports=["websocket"])
+
+    def _task(self, data):
+        self.arrived_at = time.perf_counter()
+        self.last = data
+        self.arrived.set()
+
+    def call(self, event: str, data):
+        return self.sio.call(event, data, namespace=self.namespace, timeout=30)
+
+    def disconnect(self) -> None:
+        self.sio.disconnect()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["baseline"]:
+        baseline_server(int(sys.argv[2]), *sys.argv[3:4])
+    elif sys.argv[1:2] == ["hold"]:
+        hold_connections(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+    else:
+        raise SystemExit(__doc__)
