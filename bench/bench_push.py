@@ -117,30 +117,36 @@ def _baseline(port: int) -> dict:
     return {"echo": echo, "push": _bare_pushes(port)}
 
 
-def _push_with_idle(prefix, server, staff, phone, customer_id, token, count, base_pid):
-    holder = spawn("hold", server.url, "/customer", token, str(count))
-    base_holder = spawn("hold", f"http://127.0.0.1:{base_pid[1]}", "/", IDLE, str(count))
+def _with_idle_devices(url: str, namespace: str, token: str, count: int, pid: int, measure):
+    """Connect `count` idle devices to one server, then run `measure`: its result and the
+    server's memory per connection. The devices leave afterwards, so each server is measured
+    with only its own idle devices on the machine."""
+    holder = spawn("hold", url, namespace, token, str(count))
     try:
-        rss_before = rss_kb(server.process.pid), rss_kb(base_pid[0])
-        for proc in (holder, base_holder):
-            line = proc.stdout.readline()
-            if not line.startswith("ready"):
-                raise RuntimeError(f"idle devices did not connect: {line!r}")
+        before = rss_kb(pid)
+        line = holder.stdout.readline()
+        if not line.startswith("ready"):
+            raise RuntimeError(f"idle devices did not connect: {line!r}")
         time.sleep(1)
-        per_conn = ((rss_kb(server.process.pid) - rss_before[0]) / count,
-                    (rss_kb(base_pid[0]) - rss_before[1]) / count)
-        samples = _timed_pushes(
-            lambda n: staff.send_message(server.url, customer_id, f"bench {count}/{n}"), phone,
-            PUSHES)
-        base_push = _bare_pushes(base_pid[1])
+        per_connection = (rss_kb(pid) - before) / count
+        return measure(), per_connection
     finally:
-        for proc in (holder, base_holder):
-            proc.stdin.close()
-            proc.wait(60)
+        holder.stdin.close()
+        holder.wait(60)
+
+
+def _push_with_idle(prefix, server, staff, phone, customer_id, token, count, base_pid):
+    samples, ours_kb = _with_idle_devices(
+        server.url, "/customer", token, count, server.process.pid,
+        lambda: _timed_pushes(lambda n: staff.send_message(server.url, customer_id,
+                                                           f"bench {count}/{n}"), phone, PUSHES))
+    base_push, bare_kb = _with_idle_devices(
+        f"http://127.0.0.1:{base_pid[1]}", "/", IDLE, count, base_pid[0],
+        lambda: _bare_pushes(base_pid[1]))
     note = f"{count} idle devices connected to one gevent worker"
     base_name = f"bare python-socketio emit after an HTTP POST, {count} idle devices connected"
     return _pair(f"{prefix}.latency_{count}_devices", samples, base_push, base_name, note) + [
-        Figure(f"{prefix}.memory_per_connection_{count}", per_conn[0], "KB", per_conn[1],
+        Figure(f"{prefix}.memory_per_connection_{count}", ours_kb, "KB", bare_kb,
                "bare python-socketio server", note)]
 
 
