@@ -277,8 +277,8 @@ def _postgres_database():
 
 def _on_database(label: str, database_url: str, key: str, base: dict, base_server, base_port,
                  *, everything: bool) -> tuple[list[Figure], tuple]:
-    """Push latency with 0 / 1,000 / 5,000 idle devices on one gevent worker on this database;
-    `everything` adds the ack round trip, memory and replay figures."""
+    """Push latency and memory with 0 / 1,000 / 5,000 idle devices on one gevent worker on this
+    database; `everything` adds the ack round trip and replay figures."""
     from tests.channel.servers import Server, StaffBrowser
 
     prefix = "push" if everything else f"push.{label}"
@@ -302,9 +302,8 @@ def _on_database(label: str, database_url: str, key: str, base: dict, base_serve
                              "task:ack: device check, row lock, commit, ack; one client")
         idle_token = _token(app, idle.phone)
         for count in [int(c) for c in os.environ.get("BENCH_PUSH_DEVICES", "1000,5000").split(",")]:
-            measured_figures = _push_with_idle(prefix, server, staff, phone, measured.id,
-                                               idle_token, count, (base_server.pid, base_port))
-            figures += [f for f in measured_figures if everything or "memory" not in f.name]
+            figures += _push_with_idle(prefix, server, staff, phone, measured.id, idle_token,
+                                       count, (base_server.pid, base_port))
         phone.disconnect()
         if everything:  # on the idle customer, whose only open tasks are the replayed ones
             replaying = Phone(server.url, idle_token)
