@@ -22,6 +22,9 @@ def test_manager_sends_a_message_that_reaches_the_phone(client, app, world, sign
     assert "A message from your bank" in sent.get_data(as_text=True)
     [task] = events_named(device, "task")
     assert task["payload"] == {"message": "Please bring your ID card"}
+    with app.app_context():  # one access on record per send: the push, not a view besides
+        actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions[-3:] == ["customer.tasks_view", "customer.task_push", "task.created"]
     empty = client.post(f"/customers/{wang.id}/tasks", data={"kind": "notice", "text": ""})
     assert empty.status_code == 422
     with app.app_context():

@@ -44,28 +44,32 @@ def _customer_with_access(actor: audit.Actor, staff: Staff, customer_id: int,
     return customer
 
 
-def task_panel(actor: audit.Actor, staff: Staff, customer_id: int, limit: int = 30):
+def _latest_rows(customer_id: int, limit: int = 30) -> list[TaskRow]:
+    tasks = db.session.scalars(select(CustomerTask).where(CustomerTask.customer_id == customer_id)
+                               .order_by(CustomerTask.seq.desc()).limit(limit))
+    return [TaskRow(t, KINDS[t.kind].label, json.loads(t.answer_json or "{}")) for t in tasks]
+
+
+def task_panel(actor: audit.Actor, staff: Staff, customer_id: int):
     """The customer and their latest tasks, for a staff member with access (audited)."""
     customer = _customer_with_access(actor, staff, customer_id, "customer.tasks_view")
     db.session.commit()  # the view is on record before anything is read (and read once)
-    tasks = db.session.scalars(select(CustomerTask).where(CustomerTask.customer_id == customer.id)
-                               .order_by(CustomerTask.seq.desc()).limit(limit))
-    rows = [TaskRow(t, KINDS[t.kind].label, json.loads(t.answer_json or "{}")) for t in tasks]
-    return customer, rows
+    return customer, _latest_rows(customer.id)
 
 
 STAFF_KINDS = {"notice": "message", "rating": "question"}
 
 
 def push_from_staff(actor: audit.Actor, staff: Staff, customer_id: int, kind: str,
-                    text: str) -> CustomerTask:
-    """A staff member sends a message or a rating request to the customer's phone."""
+                    text: str) -> tuple[Customer, list[TaskRow]]:
+    """A staff member sends a message or a rating request to the customer's phone; the
+    customer and their latest tasks come back (the push's audit row covers that view)."""
     if kind not in STAFF_KINDS:
         raise ValidationFailed("Choose a message or a rating request.")
     customer = _customer_with_access(actor, staff, customer_id, "customer.task_push")
-    task = service.create_task(actor, customer.id, kind, {STAFF_KINDS[kind]: text})
+    service.create_task(actor, customer.id, kind, {STAFF_KINDS[kind]: text})
     db.session.commit()
-    return task
+    return customer, _latest_rows(customer_id)
 
 
 def cancel_for_staff(actor: audit.Actor, staff: Staff, customer_id: int, task_id: str,
@@ -88,10 +92,13 @@ def answer_file(actor: audit.Actor, staff: Staff, customer_id: int, task_id: str
     return stored
 
 
-def _render_panel(customer_id: int, error: str = ""):
-    customer, rows = task_panel(current_actor(), current_user, customer_id)
+def _panel_response(customer: Customer, rows: list[TaskRow], error: str = ""):
     return render_page_or_fragment("tasks/panel.html", "tasks/_panel.html",
                                    customer=customer, rows=rows, error=error)
+
+
+def _render_panel(customer_id: int, error: str = ""):
+    return _panel_response(*task_panel(current_actor(), current_user, customer_id), error)
 
 
 @bp.get("/<int:customer_id>/tasks")
@@ -106,12 +113,13 @@ def panel(customer_id: int):
 def send(customer_id: int):
     """Send a message or a rating request; the panel comes back with the new task."""
     try:
-        push_from_staff(current_actor(), current_user, customer_id,
-                        request.form.get("kind", ""), request.form.get("text", ""))
+        customer, rows = push_from_staff(current_actor(), current_user, customer_id,
+                                         request.form.get("kind", ""),
+                                         request.form.get("text", ""))
     except ValidationFailed as error:
         db.session.rollback()
         return _render_panel(customer_id, error.message), 422
-    return _render_panel(customer_id)
+    return _panel_response(customer, rows)
 
 
 @bp.post("/<int:customer_id>/tasks/<task_id>/cancel")
