@@ -10,12 +10,31 @@ from flask_login import current_user
 
 
 def viewer_zone() -> ZoneInfo:
-    """The staff member's branch zone, the customer's home-branch zone, or the bank's default."""
+    """The staff member's branch zone, the customer's home-branch zone, or the bank's default.
+
+    Worked out once per request and viewer: a page formats dozens of times."""
+    viewer = _viewer()
+    known = g.get("_viewer_zone")
+    if known is not None and known[0] is viewer:
+        return known[1]
+    zone = _zone_of(viewer)
+    g._viewer_zone = (viewer, zone)
+    return zone
+
+
+def _viewer():
+    """Who is looking: the signed-in staff member, else the signed-in customer, else None."""
+    user = current_user._get_current_object() if current_user else None
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user
+    return g.get("customer")
+
+
+def _zone_of(viewer) -> ZoneInfo:
     name = None
-    if current_user and getattr(current_user, "is_authenticated", False) and current_user.branch:
-        name = current_user.branch.timezone
-    elif getattr(g, "customer", None) is not None and g.customer.home_branch is not None:
-        name = g.customer.home_branch.timezone
+    if viewer is not None:
+        branch = getattr(viewer, "branch", None) or getattr(viewer, "home_branch", None)
+        name = branch.timezone if branch is not None else None
     try:
         return ZoneInfo(name or current_app.config["DEFAULT_TIMEZONE"])
     except ZoneInfoNotFoundError:
