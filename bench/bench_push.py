@@ -2,9 +2,11 @@
 event on the phone) with 1,000 / 5,000 idle devices connected, memory per connection, replay
 of pending tasks, and push across two workers through Redis. Baselines come from a bare
 python-socketio server on the same stack (gevent, websocket), measured in the same run with
-the same number of idle devices connected. The latency is measured on SQLite (the embedded
-default) and again on PostgreSQL when one answers (the scale-out database), and beside it what
-a durable commit alone costs on the disk the run uses.
+the same number of idle devices connected. Idle devices connect spread over one ping interval,
+as phones do, so their keep-alive pings are spread too (devices that all connect at once ping
+in bursts that hold up every process on the machine together). The latency is measured on
+SQLite (the embedded default) and again on PostgreSQL when one answers (the scale-out
+database), and beside it what a durable commit alone costs on the disk the run uses.
 
 `python -m bench.bench_push` runs it alone; BENCH_PUSH_DEVICES="1000,5000" sets the idle
 device counts, BENCH_REDIS_URL the Redis used for the cross-process figure, BENCH_POSTGRES_URL
@@ -16,6 +18,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from contextlib import contextmanager
 
 import requests
 import socketio
@@ -135,14 +138,14 @@ def _with_idle_devices(url: str, namespace: str, token: str, count: int, pid: in
         holder.wait(60)
 
 
-def _push_with_idle(prefix, server, staff, phone, customer_id, token, count, base_pid):
+def _push_with_idle(prefix, server, staff, phone, customer_id, token, count, bare):
     samples, ours_kb = _with_idle_devices(
         server.url, "/customer", token, count, server.process.pid,
         lambda: _timed_pushes(lambda n: staff.send_message(server.url, customer_id,
                                                            f"bench {count}/{n}"), phone, PUSHES))
     base_push, bare_kb = _with_idle_devices(
-        f"http://127.0.0.1:{base_pid[1]}", "/", IDLE, count, base_pid[0],
-        lambda: _bare_pushes(base_pid[1]))
+        f"http://127.0.0.1:{bare[1]}", "/", IDLE, count, bare[0],
+        lambda: _bare_pushes(bare[1]))
     note = f"{count} idle devices connected to one gevent worker"
     base_name = f"bare python-socketio emit after an HTTP POST, {count} idle devices connected"
     return _pair(f"{prefix}.latency_{count}_devices", samples, base_push, base_name, note) + [
@@ -275,7 +278,7 @@ def _postgres_database():
     return private_postgres_database(base, "bench_push")
 
 
-def _on_database(label: str, database_url: str, key: str, base: dict, base_server, base_port,
+def _on_database(label: str, database_url: str, key: str, base: dict, bare: tuple[int, int],
                  *, everything: bool) -> tuple[list[Figure], tuple]:
     """Push latency and memory with 0 / 1,000 / 5,000 idle devices on one gevent worker on this
     database; `everything` adds the ack round trip and replay figures."""
@@ -303,47 +306,56 @@ def _on_database(label: str, database_url: str, key: str, base: dict, base_serve
         idle_token = _token(app, idle.phone)
         for count in [int(c) for c in os.environ.get("BENCH_PUSH_DEVICES", "1000,5000").split(",")]:
             figures += _push_with_idle(prefix, server, staff, phone, measured.id, idle_token,
-                                       count, (base_server.pid, base_port))
+                                       count, bare)
         phone.disconnect()
         if everything:  # on the idle customer, whose only open tasks are the replayed ones
             replaying = Phone(server.url, idle_token)
-            figures += _replay(app, replaying, idle.id, f"http://127.0.0.1:{base_port}")
+            figures += _replay(app, replaying, idle.id, f"http://127.0.0.1:{bare[1]}")
             replaying.disconnect()
     finally:
         server.kill()
     return figures, (app, manager, measured, same)
 
 
+@contextmanager
+def _bare_server():
+    """A bare python-socketio server of its own (pid, port): the memory per connection it
+    reports starts from an empty process, not from one that held the previous run's devices."""
+    from tests.channel.servers import free_port
+
+    port = free_port()
+    process = spawn("baseline", str(port))
+    try:
+        time.sleep(1)
+        yield process.pid, port
+    finally:
+        process.kill()
+        process.wait(10)
+
+
 def run() -> list[Figure]:
     """All figures of the push channel (see the module docstring): on the embedded SQLite
     database, and the latency again on PostgreSQL (the scale-out database) when one answers."""
-    from tests.channel.servers import free_port
-
     directory = tempfile.mkdtemp(prefix="bench_push_")
     database_url = f"sqlite:///{directory}/bench.db"
     key = Fernet.generate_key().decode()
-    base_port = free_port()
-    base_server = spawn("baseline", str(base_port))
     figures: list[Figure] = []
-    try:
-        time.sleep(1)
-        base = _baseline(base_port)
+    with _bare_server() as bare:
+        base = _baseline(bare[1])
         measured_here, (app, manager, measured, same) = _on_database(
-            "sqlite", database_url, key, base, base_server, base_port, everything=True)
+            "sqlite", database_url, key, base, bare, everything=True)
         figures += measured_here
-        postgres = _postgres_database()
-        if postgres is not None:
-            url, drop = postgres
-            try:
-                figures += _on_database("postgresql", url, key, base, base_server, base_port,
-                                        everything=False)[0]
-            finally:
-                drop()
-        figures += _cross_process(database_url, key, manager, measured, app, same)
-        figures += _external_emits(database_url, key, app, measured)
-        figures += _disk_commits(directory)
-    finally:
-        base_server.kill()
+    postgres = _postgres_database()
+    if postgres is not None:
+        url, drop = postgres
+        try:
+            with _bare_server() as bare:
+                figures += _on_database("postgresql", url, key, base, bare, everything=False)[0]
+        finally:
+            drop()
+    figures += _cross_process(database_url, key, manager, measured, app, same)
+    figures += _external_emits(database_url, key, app, measured)
+    figures += _disk_commits(directory)
     return figures
 
 

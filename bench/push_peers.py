@@ -17,6 +17,8 @@ import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 IDLE = "idle"  # the token idle devices show the bare server
+BATCH = 25
+SPREAD_S = 25.0  # python-socketio's default ping interval
 
 
 def baseline_server(port: int, redis_url: str = "") -> None:
@@ -56,15 +58,22 @@ def hold_connections(url: str, namespace: str, token: str, count: int) -> None:
 
     async def main():
         clients = []
-        for start in range(0, count, 200):
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        batches = range(0, count, BATCH)
+        for number, start in enumerate(batches):
+            # Real phones connect at scattered moments, so their keep-alive pings are spread
+            # over the ping interval; batches paced over one interval keep it so here too.
+            await asyncio.sleep(max(0.0, started + number * SPREAD_S / len(batches) - loop.time()))
             batch = [socketio.AsyncClient(reconnection=False)
-                     for _ in range(min(200, count - start))]
+                     for _ in range(min(BATCH, count - start))]
             await asyncio.gather(*(c.connect(url, namespaces=[namespace], auth={"token": token},
                                              transports=["websocket"], wait_timeout=60)
                                    for c in batch))
             clients += batch
         print("ready", len(clients), flush=True)
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+        await loop.run_in_executor(None, sys.stdin.read)
+        await asyncio.gather(*(c.disconnect() for c in clients), return_exceptions=True)
 
     asyncio.run(main())
 
