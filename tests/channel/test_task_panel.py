@@ -60,6 +60,9 @@ def test_withdrawn_task_disappears_from_the_phone(client, app, world, sign_in):
     page = client.post(f"/customers/{wang.id}/tasks/{task['id']}/cancel",
                        data={"reason": "Customer called instead"})
     assert page.status_code == 200 and "cancelled" in page.get_data(as_text=True)
+    with app.app_context():  # one access on record: the withdrawal, not a view besides
+        actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions[-2:] == ["customer.task_cancel", "task.cancelled"]
     assert client.get("/api/v1/customer/tasks", headers=headers).json["tasks"] == []
     again = client.post(f"/customers/{wang.id}/tasks/{task['id']}/cancel")
     assert again.status_code == 409

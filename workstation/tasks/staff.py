@@ -73,11 +73,13 @@ def push_from_staff(actor: audit.Actor, staff: Staff, customer_id: int, kind: st
 
 
 def cancel_for_staff(actor: audit.Actor, staff: Staff, customer_id: int, task_id: str,
-                     reason: str) -> None:
-    """Withdraw an open task of a customer the staff member may serve."""
-    _customer_with_access(actor, staff, customer_id, "customer.task_cancel")
+                     reason: str) -> tuple[Customer, list[TaskRow]]:
+    """Withdraw an open task of a customer the staff member may serve; the customer and
+    their latest tasks come back (the withdrawal's audit row covers that view)."""
+    customer = _customer_with_access(actor, staff, customer_id, "customer.task_cancel")
     service.cancel_task(actor, customer_id, task_id, reason.strip()[:255] or "Withdrawn by staff.")
     db.session.commit()
+    return customer, _latest_rows(customer_id)
 
 
 def answer_file(actor: audit.Actor, staff: Staff, customer_id: int, task_id: str,
@@ -127,12 +129,12 @@ def send(customer_id: int):
 def cancel(customer_id: int, task_id: str):
     """Withdraw an open task; the panel comes back with the new status."""
     try:
-        cancel_for_staff(current_actor(), current_user, customer_id, task_id,
-                         request.form.get("reason", ""))
+        customer, rows = cancel_for_staff(current_actor(), current_user, customer_id, task_id,
+                                          request.form.get("reason", ""))
     except service.TaskRefused as error:
         db.session.rollback()
         return _render_panel(customer_id, error.message), 409
-    return _render_panel(customer_id)
+    return _panel_response(customer, rows)
 
 
 @bp.get("/<int:customer_id>/tasks/<task_id>/files/<int:file_id>")
