@@ -198,23 +198,38 @@ def _cross_process(database_url, key, manager, customer, app, same_process) -> l
                  "staff HTTP action on worker A, phone on worker B, Redis message queue")
 
 
+@contextmanager
+def _bare_server(redis_url: str = ""):
+    """A bare python-socketio server of its own (pid, port), taking emits from other processes
+    through `redis_url` if given: the memory per connection it reports starts from an empty
+    process, not from one that held the previous run's devices."""
+    from tests.channel.servers import free_port
+
+    port = free_port()
+    process = spawn("baseline", str(port), *([redis_url] if redis_url else []))
+    try:
+        time.sleep(1)
+        yield process.pid, port
+    finally:
+        process.kill()
+        process.wait(10)
+
+
 def _external_emits(database_url, key, app, customer) -> list[Figure]:
     """A separate process (CLI, scheduler) emits through Redis: the channel alone, no HTTP."""
     import redis
     from flask_socketio import SocketIO
 
-    from tests.channel.servers import Server, free_port
+    from tests.channel.servers import Server
 
     try:
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.RedisError:
         return []
-    port = free_port()
-    bare = spawn("baseline", str(port), REDIS_URL)
     server = Server("bench-queue", database_url, key, redis_url=REDIS_URL)
     try:
         server.start()
-        time.sleep(2)
+        time.sleep(1)
         ours = Phone(server.url, _token(app, customer.phone))
         emitter = SocketIO(message_queue=REDIS_URL)
         room = f"customer:{customer.id}"
@@ -225,6 +240,9 @@ def _external_emits(database_url, key, app, customer) -> list[Figure]:
         _warm_up(emit_ours, ours)
         samples = _timed_pushes(emit_ours, ours, PUSHES)
         ours.disconnect()
+    finally:
+        server.kill()
+    with _bare_server(REDIS_URL) as (_, port):
         base = Phone(f"http://127.0.0.1:{port}", namespace="/")
         writer = socketio.RedisManager(REDIS_URL, write_only=True, channel="bench-bare")
 
@@ -234,9 +252,6 @@ def _external_emits(database_url, key, app, customer) -> list[Figure]:
         _warm_up(emit_bare, base)
         base_samples = _timed_pushes(emit_bare, base, PUSHES)
         base.disconnect()
-    finally:
-        server.kill()
-        bare.kill()
     return _pair("push.external_emit", samples, base_samples, "bare python-socketio server, "
                  "write-only RedisManager", "emit from another process through Redis")
 
@@ -315,22 +330,6 @@ def _on_database(label: str, database_url: str, key: str, base: dict, bare: tupl
     finally:
         server.kill()
     return figures, (app, manager, measured, same)
-
-
-@contextmanager
-def _bare_server():
-    """A bare python-socketio server of its own (pid, port): the memory per connection it
-    reports starts from an empty process, not from one that held the previous run's devices."""
-    from tests.channel.servers import free_port
-
-    port = free_port()
-    process = spawn("baseline", str(port))
-    try:
-        time.sleep(1)
-        yield process.pid, port
-    finally:
-        process.kill()
-        process.wait(10)
 
 
 def run() -> list[Figure]:
