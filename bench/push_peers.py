@@ -29,9 +29,9 @@ def baseline_server(port: int, redis_url: str = "") -> None:
     monkey.patch_all()
     from gevent import pywsgi
 
-    from tests.channel.serve import no_delay_server
+    from tests.channel.serve import like_gunicorn
 
-    no_delay_server()  # the same socket options as the workstation's server in this run
+    like_gunicorn()  # the same server behaviour as the workstation's server in this run
 
     manager = socketio.RedisManager(redis_url, channel="bench-bare") if redis_url else None
     sio = socketio.Server(async_mode="gevent", client_manager=manager)
