@@ -1,23 +1,71 @@
-// Workstation pages: the /staff socket. Every element with data-task-panel and
-// data-customer-id follows that customer's task statuses; each status change fires the
-// htmx event "task-status" on <body>, so panels refresh themselves over HTTP.
+// Workstation pages: the /staff socket. Every task panel (data-task-panel, data-customer-id)
+// follows its customer's task statuses and refreshes itself over HTTP (htmx event
+// "task-status" on the panel) only when it shows less than the socket reported: a status it
+// does not show yet, or, on (re)joining the customer's room, a change after the time it was
+// rendered from. The status of a task just sent or withdrawn from the panel comes back with
+// the panel itself, so it costs no second request (nor a second "tasks viewed" record).
 (function () {
   "use strict";
   if (typeof io === "undefined" || window.cowStaffSocket) return;
   const socket = io("/staff");
-  function watchPanels() {
-    document.querySelectorAll("[data-task-panel][data-customer-id]").forEach(function (panel) {
-      socket.emit("tasks:watch", { customer_id: parseInt(panel.dataset.customerId, 10) });
+  const unchecked = new Map();  // customer id -> statuses not yet compared with the panel
+
+  function panelOf(customerId) {
+    return document.getElementById("task-panel-" + customerId);
+  }
+  function busy(panel) {  // a send, withdrawal or refresh of this panel is on its way
+    return panel.classList.contains("htmx-request") || !!panel.querySelector(".htmx-request");
+  }
+  function shows(panel, status) {
+    return !!panel.querySelector('tr[data-task-id="' + CSS.escape(status.id) +
+                                 '"][data-status="' + CSS.escape(status.status) + '"]');
+  }
+  function refresh(panel) {
+    if (window.htmx) window.htmx.trigger(panel, "task-status");
+  }
+  // Statuses are compared once the panel has no request on its way: the answer to a send
+  // usually lands after the status event the send caused, and it already shows that status.
+  function check(customerId) {
+    const panel = panelOf(customerId);
+    if (!panel) { unchecked.delete(customerId); return; }
+    if (busy(panel)) return;
+    const statuses = unchecked.get(customerId) || [];
+    unchecked.delete(customerId);
+    if (statuses.some(function (status) { return !shows(panel, status); })) refresh(panel);
+  }
+  document.body.addEventListener("htmx:afterRequest", function () {
+    Array.from(unchecked.keys()).forEach(check);
+  });
+
+  const watching = new Set();  // customers whose room this page has joined (on <body>)
+  function showWatching() {
+    document.body.dataset.watchingTasks = Array.from(watching).join(" ");
+  }
+  function watch(panel) {
+    const customerId = parseInt(panel.dataset.customerId, 10);
+    socket.emit("tasks:watch", { customer_id: customerId }, function (ack) {
+      const current = panelOf(customerId);
+      if (!ack || !ack.ok || !current) return;
+      const rendered = current.querySelector("[data-changed-at]");
+      // Changed while the socket was away (or between rendering and joining the room).
+      if (!rendered || rendered.dataset.changedAt !== ack.changed_at) refresh(current);
+      watching.add(customerId);
+      showWatching();
     });
   }
   socket.on("connect", function () {
-    watchPanels();
-    // Statuses may have changed while the socket was away.
-    if (window.htmx) window.htmx.trigger(document.body, "task-status");
+    document.querySelectorAll("[data-task-panel][data-customer-id]").forEach(watch);
+  });
+  socket.on("disconnect", function () {
+    watching.clear();
+    showWatching();
   });
   socket.on("task:status", function (status) {
-    if (window.htmx) window.htmx.trigger(document.body, "task-status", status);
-    document.body.dispatchEvent(new CustomEvent("cow:task-status", { detail: status }));
+    if (!status || !panelOf(status.customer_id)) return;
+    const statuses = unchecked.get(status.customer_id) || [];
+    statuses.push(status);
+    unchecked.set(status.customer_id, statuses);
+    check(status.customer_id);
   });
   // Deactivated, second factor reset or signed out in another tab: this page is over too.
   socket.on("signed_out", function () {

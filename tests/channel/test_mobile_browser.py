@@ -118,3 +118,53 @@ def test_staff_panel_follows_the_answer_live(app, world, server, desk_page, arti
     page.screenshot(path=artifacts_dir / "channel-staff-panel.png", full_page=True)
     phone.disconnect()
     assert page.problems == []
+
+
+@pytest.mark.e2e
+def test_staff_panel_refreshes_only_for_what_it_does_not_show(app, world, server, desk_page,
+                                                               artifacts_dir):
+    """The panel asks the server again only when a status is news to it: not for the task it
+    just sent (its answer already shows it), not for another customer's task, and once after
+    the socket was away while something changed."""
+    page, wang, li = desk_page, world.customers[0], world.customers[1]
+    manager = world.staff["manager"]
+    _staff_sign_in(page, server.url, manager)
+    panel_url = f"{server.url}/customers/{wang.id}/tasks"
+    page.goto(panel_url)
+    expect(page.locator("body")).to_have_attribute("data-watching-tasks", str(wang.id))
+    refreshes = []
+    page.on("request", lambda r: r.method == "GET" and r.url == panel_url
+            and refreshes.append(r.url))
+    page.evaluate("""() => { window.statusesSeen = 0;
+        window.cowStaffSocket.on("task:status", () => { window.statusesSeen += 1; }); }""")
+
+    page.fill("input[name=text]", "Please bring your ID card")
+    page.click("button:has-text('Send to phone')")
+    expect(page.locator("tr[data-status=pending]")).to_contain_text("A message from your bank")
+    page.wait_for_function("window.statusesSeen >= 1")
+    page.wait_for_timeout(300)
+    assert refreshes == []  # the send's own answer showed its status
+
+    other = StaffBrowser(manager).sign_in(server.url)
+    assert other.send_message(server.url, li.id, "Your statement is ready").ok
+    page.wait_for_function("window.statusesSeen >= 2")  # Li Wei's task, in the manager's room
+    page.wait_for_timeout(300)
+    assert refreshes == []
+
+    phone = Phone(device_token(app, wang.phone))
+    phone.connect(server.url)  # the phone acknowledges: delivered is news to the panel
+    expect(page.locator("tr[data-status=delivered]")).to_have_count(1)
+    assert len(refreshes) == 1
+    phone.disconnect()
+
+    page.evaluate("window.cowStaffSocket.disconnect()")
+    expect(page.locator("body")).to_have_attribute("data-watching-tasks", "")
+    missed = push(app, wang.id, "notice", {"message": "Sent while the page was offline"})
+    page.evaluate("window.cowStaffSocket.connect()")
+    expect(page.locator(f"tr[data-task-id='{missed['id']}']")).to_have_attribute(
+        "data-status", "pending")
+    expect(page.locator("body")).to_have_attribute("data-watching-tasks", str(wang.id))
+    page.wait_for_timeout(300)
+    assert len(refreshes) == 2
+    page.screenshot(path=artifacts_dir / "channel-staff-panel-live.png", full_page=True)
+    assert page.problems == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from tests.channel.builders import api_sign_in, events_named, push
@@ -30,6 +32,31 @@ def test_manager_sends_a_message_that_reaches_the_phone(client, app, world, sign
     with app.app_context():
         actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"customer.tasks_view", "customer.task_push", "task.created"} <= actions
+
+
+def _changed_at(page) -> str:
+    return re.search(r'data-changed-at="([^"]*)"', page.get_data(as_text=True)).group(1)
+
+
+def test_panel_and_its_socket_agree_on_the_last_change(client, app, world, sign_in):
+    """A page whose panel is current when its socket joins the customer's room refreshes
+    nothing; one rendered before a change sees a different time and refreshes once."""
+    wang = world.customers[0]
+    sign_in(world.staff["manager"])
+    staff = socketio.test_client(app, namespace="/staff", flask_test_client=client)
+    empty = client.get(f"/customers/{wang.id}/tasks")
+    assert _changed_at(empty) == ""
+    assert staff.emit("tasks:watch", {"customer_id": wang.id}, namespace="/staff",
+                      callback=True) == {"ok": True, "changed_at": ""}
+    sent = client.post(f"/customers/{wang.id}/tasks", headers={"HX-Request": "true"},
+                       data={"kind": "notice", "text": "Your new card has arrived"})
+    joined = staff.emit("tasks:watch", {"customer_id": wang.id}, namespace="/staff",
+                        callback=True)
+    assert joined["changed_at"] == _changed_at(sent) != ""
+    task = push(app, wang.id)
+    assert _changed_at(client.get(f"/customers/{wang.id}/tasks")) == task["created_at"]
+    assert staff.emit("tasks:watch", {"customer_id": wang.id}, namespace="/staff",
+                      callback=True)["changed_at"] == task["created_at"] != joined["changed_at"]
 
 
 def test_panel_refuses_staff_without_access(client, app, world, sign_in):

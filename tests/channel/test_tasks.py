@@ -60,14 +60,17 @@ def test_ack_marks_delivered_and_staff_watchers_see_it(client, app, world, wang_
     task = push(app, wang.id)
     sign_in(world.staff["manager"])
     staff = socketio.test_client(app, namespace="/staff", flask_test_client=client)
-    assert staff.emit("tasks:watch", {"customer_id": wang.id}, namespace="/staff",
-                      callback=True) == {"ok": True}
+    joined = staff.emit("tasks:watch", {"customer_id": wang.id}, namespace="/staff", callback=True)
+    assert joined == {"ok": True, "changed_at": task["created_at"]}
     reply = wang_device.emit("task:ack", {"id": task["id"]}, namespace="/customer", callback=True)
     assert reply == {"ok": True, "id": task["id"], "status": "delivered"}
     statuses = events_named(staff, "task:status", "/staff")
     assert statuses[-1]["status"] == "delivered" and statuses[-1]["id"] == task["id"]
     again = wang_device.emit("task:ack", {"id": task["id"]}, namespace="/customer", callback=True)
     assert again["status"] == "delivered"
+    rejoined = staff.emit("tasks:watch", {"customer_id": wang.id}, namespace="/staff",
+                          callback=True)
+    assert rejoined["changed_at"] > task["created_at"]  # the delivery is the last change
 
 
 def test_staff_cannot_watch_a_customer_outside_their_work(client, app, world, sign_in):

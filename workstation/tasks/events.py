@@ -97,7 +97,9 @@ def watch_customer(data=None):
     if customer is None or access_basis(current_user, customer) is None:
         return error_ack("forbidden", "You have no access to this customer's record.")
     join_room(customer_tasks_room(customer_id))
-    return {"ok": True}
+    # A page compares this with the time its panel was rendered from: a change that happened
+    # before the socket joined the room is caught up with one refresh, and only then.
+    return {"ok": True, "changed_at": service.last_status_change(customer_id)}
 
 
 def unwatch_customer(data=None):

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from limits import parse as parse_limit
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -133,6 +133,16 @@ def tasks_after(customer_id: int, after_seq: int) -> list[CustomerTask]:
     return list(db.session.scalars(
         _open_query(customer_id, utcnow()).where(CustomerTask.seq > after_seq)
     ))
+
+
+def last_status_change(customer_id: int) -> str:
+    """When any of the customer's tasks last changed status (ISO time; "" before the first):
+    each change stamps its task (created, delivered, closed), and stamps only grow."""
+    changed = func.coalesce(CustomerTask.closed_at, CustomerTask.delivered_at,
+                            CustomerTask.created_at)
+    last = db.session.scalar(select(func.max(changed))
+                             .where(CustomerTask.customer_id == customer_id))
+    return last.isoformat() if last else ""
 
 
 def customer_task(customer_id: int, public_id: str, *, lock: bool = False) -> CustomerTask:
@@ -296,5 +306,5 @@ def expire_due_tasks(batch: int = 200) -> int:
 
 
 __all__ = ["CLOSED_STATUSES", "TaskRefused", "acknowledge", "answer_task", "cancel_task",
-           "create_task", "customer_task", "expire_due_tasks", "pending_tasks_for",
-           "tasks_after"]
+           "create_task", "customer_task", "expire_due_tasks", "last_status_change",
+           "pending_tasks_for", "tasks_after"]

@@ -29,6 +29,16 @@ class TaskRow:
     answer: dict
 
 
+@dataclass(frozen=True)
+class TaskPanel:
+    """What the staff task panel shows: the customer's latest tasks, and when any of their
+    tasks last changed (a page compares it with what its socket reports on joining)."""
+
+    customer: Customer
+    rows: list[TaskRow]
+    changed_at: str
+
+
 def _customer_with_access(actor: audit.Actor, staff: Staff, customer_id: int,
                           action: str) -> Customer:
     customer = db.session.get(Customer, customer_id)
@@ -44,42 +54,43 @@ def _customer_with_access(actor: audit.Actor, staff: Staff, customer_id: int,
     return customer
 
 
-def _latest_rows(customer_id: int, limit: int = 30) -> list[TaskRow]:
-    tasks = db.session.scalars(select(CustomerTask).where(CustomerTask.customer_id == customer_id)
+def _panel_of(customer: Customer, limit: int = 30) -> TaskPanel:
+    tasks = db.session.scalars(select(CustomerTask).where(CustomerTask.customer_id == customer.id)
                                .order_by(CustomerTask.seq.desc()).limit(limit))
-    return [TaskRow(t, KINDS[t.kind].label, json.loads(t.answer_json or "{}")) for t in tasks]
+    rows = [TaskRow(t, KINDS[t.kind].label, json.loads(t.answer_json or "{}")) for t in tasks]
+    return TaskPanel(customer, rows, service.last_status_change(customer.id))
 
 
-def task_panel(actor: audit.Actor, staff: Staff, customer_id: int):
+def task_panel(actor: audit.Actor, staff: Staff, customer_id: int) -> TaskPanel:
     """The customer and their latest tasks, for a staff member with access (audited)."""
     customer = _customer_with_access(actor, staff, customer_id, "customer.tasks_view")
     db.session.commit()  # the view is on record before anything is read (and read once)
-    return customer, _latest_rows(customer.id)
+    return _panel_of(customer)
 
 
 STAFF_KINDS = {"notice": "message", "rating": "question"}
 
 
 def push_from_staff(actor: audit.Actor, staff: Staff, customer_id: int, kind: str,
-                    text: str) -> tuple[Customer, list[TaskRow]]:
-    """A staff member sends a message or a rating request to the customer's phone; the
-    customer and their latest tasks come back (the push's audit row covers that view)."""
+                    text: str) -> TaskPanel:
+    """A staff member sends a message or a rating request to the customer's phone; their
+    task panel comes back (the push's audit row covers that view)."""
     if kind not in STAFF_KINDS:
         raise ValidationFailed("Choose a message or a rating request.")
     customer = _customer_with_access(actor, staff, customer_id, "customer.task_push")
     service.create_task(actor, customer.id, kind, {STAFF_KINDS[kind]: text})
     db.session.commit()
-    return customer, _latest_rows(customer_id)
+    return _panel_of(customer)
 
 
 def cancel_for_staff(actor: audit.Actor, staff: Staff, customer_id: int, task_id: str,
-                     reason: str) -> tuple[Customer, list[TaskRow]]:
-    """Withdraw an open task of a customer the staff member may serve; the customer and
-    their latest tasks come back (the withdrawal's audit row covers that view)."""
+                     reason: str) -> TaskPanel:
+    """Withdraw an open task of a customer the staff member may serve; their task panel
+    comes back (the withdrawal's audit row covers that view)."""
     customer = _customer_with_access(actor, staff, customer_id, "customer.task_cancel")
     service.cancel_task(actor, customer_id, task_id, reason.strip()[:255] or "Withdrawn by staff.")
     db.session.commit()
-    return customer, _latest_rows(customer_id)
+    return _panel_of(customer)
 
 
 def answer_file(actor: audit.Actor, staff: Staff, customer_id: int, task_id: str,
@@ -94,13 +105,13 @@ def answer_file(actor: audit.Actor, staff: Staff, customer_id: int, task_id: str
     return stored
 
 
-def _panel_response(customer: Customer, rows: list[TaskRow], error: str = ""):
-    return render_page_or_fragment("tasks/panel.html", "tasks/_panel.html",
-                                   customer=customer, rows=rows, error=error)
+def _panel_response(panel: TaskPanel, error: str = ""):
+    return render_page_or_fragment("tasks/panel.html", "tasks/_panel.html", panel=panel,
+                                   customer=panel.customer, rows=panel.rows, error=error)
 
 
 def _render_panel(customer_id: int, error: str = ""):
-    return _panel_response(*task_panel(current_actor(), current_user, customer_id), error)
+    return _panel_response(task_panel(current_actor(), current_user, customer_id), error)
 
 
 @bp.get("/<int:customer_id>/tasks")
@@ -115,13 +126,12 @@ def panel(customer_id: int):
 def send(customer_id: int):
     """Send a message or a rating request; the panel comes back with the new task."""
     try:
-        customer, rows = push_from_staff(current_actor(), current_user, customer_id,
-                                         request.form.get("kind", ""),
-                                         request.form.get("text", ""))
+        panel = push_from_staff(current_actor(), current_user, customer_id,
+                                request.form.get("kind", ""), request.form.get("text", ""))
     except ValidationFailed as error:
         db.session.rollback()
         return _render_panel(customer_id, error.message), 422
-    return _panel_response(customer, rows)
+    return _panel_response(panel)
 
 
 @bp.post("/<int:customer_id>/tasks/<task_id>/cancel")
@@ -129,12 +139,12 @@ def send(customer_id: int):
 def cancel(customer_id: int, task_id: str):
     """Withdraw an open task; the panel comes back with the new status."""
     try:
-        customer, rows = cancel_for_staff(current_actor(), current_user, customer_id, task_id,
-                                          request.form.get("reason", ""))
+        panel = cancel_for_staff(current_actor(), current_user, customer_id, task_id,
+                                 request.form.get("reason", ""))
     except service.TaskRefused as error:
         db.session.rollback()
         return _render_panel(customer_id, error.message), 409
-    return _panel_response(customer, rows)
+    return _panel_response(panel)
 
 
 @bp.get("/<int:customer_id>/tasks/<task_id>/files/<int:file_id>")
