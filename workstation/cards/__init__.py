@@ -14,7 +14,6 @@ def init_cards(app: Flask) -> None:
     from workstation.cards.answers import on_card_request_answer
     from workstation.cards.api import bp as api_bp
     from workstation.cards.cli import cards_cli
-    from workstation.cards.common import OPERATOR_ROLES
     from workstation.cards.jobs import ensure_lapse_loop
     from workstation.cards.mobile import bp as mobile_bp
     from workstation.cards.replacements import SUBJECT as REPLACEMENT
@@ -25,6 +24,7 @@ def init_cards(app: Flask) -> None:
     from workstation.credentials import init_credentials
     from workstation.customer_auth.mobile import MOBILE_HOME_LINKS
     from workstation.customers.extensions import add_profile_link
+    from workstation.models import SERVING_ROLES
     from workstation.tasks.handlers import register_answer_handler
 
     apply_settings(app.config)
@@ -35,7 +35,7 @@ def init_cards(app: Flask) -> None:
     init_credentials(app)
     register_answer_handler(REQUEST, on_card_request_answer)
     register_answer_handler(REPLACEMENT, on_replacement_answer)
-    add_profile_link(app, "Cards, PIN and password", "cards.index", roles=OPERATOR_ROLES)
+    add_profile_link(app, "Cards, PIN and password", "cards.index", roles=SERVING_ROLES)
     if MOBILE_LINK not in MOBILE_HOME_LINKS:
         MOBILE_HOME_LINKS.append(MOBILE_LINK)
     app.cli.add_command(cards_cli)

@@ -8,16 +8,15 @@ from workstation.customers.access import ReasonRequired, access_basis
 from workstation.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.masking import mask_card
-from workstation.models import Card, Customer, Role, Staff
+from workstation.models import SERVING_ROLES, Card, Customer, Staff
 
-OPERATOR_ROLES = frozenset({Role.AGENT.value, Role.MANAGER.value, Role.SUPERVISOR.value})
 MIN_REASON = 5
 MAX_KEY = 64
 
 
 def require_operator(staff: Staff) -> None:
     """Only agents, managers and supervisors run card services."""
-    if staff.role not in OPERATOR_ROLES:
+    if staff.role not in SERVING_ROLES:
         raise Forbidden("Your role does not allow card services.")
 
 

@@ -10,14 +10,13 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from workstation.cards import queries, replacements, service
-from workstation.cards.common import OPERATOR_ROLES
 from workstation.customers.access import ReasonRequired
 from workstation.errors import DomainError
 from workstation.extensions import db
+from workstation.models import SERVING_ROLES
 from workstation.web import current_actor, is_htmx, roles_required
 
 bp = Blueprint("cards", __name__, url_prefix="/customers")
-OPERATORS = tuple(OPERATOR_ROLES)
 
 
 def form_key() -> str:
@@ -52,7 +51,7 @@ def run_and_show(customer_id: int, action: Callable[[], object], done: str):
 
 
 @bp.get("/<int:customer_id>/cards")
-@roles_required(*OPERATORS)
+@roles_required(*SERVING_ROLES)
 def index(customer_id: int):
     """The customer's cards with their live request statuses."""
     try:
@@ -67,7 +66,7 @@ def _form(name: str) -> str:
 
 
 @bp.post("/<int:customer_id>/cards/<int:card_id>/requests")
-@roles_required(*OPERATORS)
+@roles_required(*SERVING_ROLES)
 def request_action(customer_id: int, card_id: int):
     """Lock, unlock, formal loss report or activation: sent to the device to confirm."""
     kind = _form("kind")
@@ -78,7 +77,7 @@ def request_action(customer_id: int, card_id: int):
 
 
 @bp.post("/<int:customer_id>/cards/<int:card_id>/verbal-loss")
-@roles_required(*OPERATORS)
+@roles_required(*SERVING_ROLES)
 def verbal_loss(customer_id: int, card_id: int):
     """A verbal loss report (by phone): the card is blocked at once, for a few days."""
     return run_and_show(customer_id, lambda: service.report_verbal_loss(
@@ -87,7 +86,7 @@ def verbal_loss(customer_id: int, card_id: int):
 
 
 @bp.post("/<int:customer_id>/cards/requests/<int:request_id>/cancel")
-@roles_required(*OPERATORS)
+@roles_required(*SERVING_ROLES)
 def cancel_request(customer_id: int, request_id: int):
     """Withdraw a request still waiting for the customer."""
     return run_and_show(customer_id, lambda: service.cancel_request(
@@ -96,7 +95,7 @@ def cancel_request(customer_id: int, request_id: int):
 
 
 @bp.post("/<int:customer_id>/cards/<int:card_id>/replacement")
-@roles_required(*OPERATORS)
+@roles_required(*SERVING_ROLES)
 def order_replacement(customer_id: int, card_id: int):
     """Order a replacement card; the customer confirms delivery and fee on the device."""
     return run_and_show(customer_id, lambda: replacements.order_replacement(
@@ -106,7 +105,7 @@ def order_replacement(customer_id: int, card_id: int):
 
 
 @bp.post("/<int:customer_id>/cards/replacements/<int:replacement_id>/advance")
-@roles_required(*OPERATORS)
+@roles_required(*SERVING_ROLES)
 def advance_replacement(customer_id: int, replacement_id: int):
     """Record the next step of a replacement's progress."""
     return run_and_show(customer_id, lambda: replacements.advance_replacement(
@@ -115,7 +114,7 @@ def advance_replacement(customer_id: int, replacement_id: int):
 
 
 @bp.post("/<int:customer_id>/cards/replacements/<int:replacement_id>/waive")
-@roles_required(*OPERATORS)
+@roles_required(*SERVING_ROLES)
 def waive_fee(customer_id: int, replacement_id: int):
     """A supervisor waives a replacement fee (others are refused on the server)."""
     return run_and_show(customer_id, lambda: replacements.waive_fee(
@@ -124,7 +123,7 @@ def waive_fee(customer_id: int, replacement_id: int):
 
 
 @bp.get("/<int:customer_id>/cards/loss-reports/<int:request_id>")
-@roles_required(*OPERATORS)
+@roles_required(*SERVING_ROLES)
 def loss_confirmation(customer_id: int, request_id: int):
     """The printable confirmation of a formal loss report."""
     try:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, request
 from flask_login import current_user
 
-from workstation.cards.routes import OPERATORS, run_and_show
+from workstation.cards.routes import run_and_show
 from workstation.credentials import service
+from workstation.models import SERVING_ROLES
 from workstation.web import current_actor, roles_required
 
 bp = Blueprint("credentials", __name__, url_prefix="/customers")
 
 
 @bp.post("/<int:customer_id>/credentials/resets")
-@roles_required(*OPERATORS)
+@roles_required(*SERVING_ROLES)
 def start_reset(customer_id: int):
     """Start a PIN or password reset: code to the phone, then steps on the device."""
     form = request.form
@@ -25,7 +26,7 @@ def start_reset(customer_id: int):
 
 
 @bp.post("/<int:customer_id>/credentials/resets/<int:reset_id>/cancel")
-@roles_required(*OPERATORS)
+@roles_required(*SERVING_ROLES)
 def cancel_reset(customer_id: int, reset_id: int):
     """Stop a reset that is still waiting for the customer."""
     return run_and_show(customer_id, lambda: service.cancel_reset(

@@ -24,13 +24,12 @@ from workstation.documents.printing import format_code, print_source, render_pri
 from workstation.documents.registry import document_type, document_types
 from workstation.documents.texts import LANGUAGE_NAMES
 from workstation.errors import DomainError
-from workstation.models import Role
+from workstation.models import SERVING_ROLES, Role
 from workstation.web import current_actor, roles_required
 
 bp = Blueprint("documents", __name__)
 
-ISSUERS = (Role.AGENT, Role.MANAGER, Role.SUPERVISOR)
-READERS = (*ISSUERS, Role.AUDITOR)
+READERS = (*SERVING_ROLES, Role.AUDITOR)
 
 
 def document_env() -> service.DocumentEnv:
@@ -75,7 +74,7 @@ def _render_form(customer_id: int, type_key: str, error: str = "", values=None, 
 
 
 @bp.get("/customers/<int:customer_id>/documents/new")
-@roles_required(*ISSUERS)
+@roles_required(*SERVING_ROLES)
 def new_document(customer_id: int):
     """The issue form for one kind of document."""
     try:
@@ -85,7 +84,7 @@ def new_document(customer_id: int):
 
 
 @bp.post("/customers/<int:customer_id>/documents")
-@roles_required(*ISSUERS)
+@roles_required(*SERVING_ROLES)
 def issue(customer_id: int):
     """Issue a document, or send it for approval when the amount needs one."""
     form = request.form.to_dict()
@@ -133,7 +132,7 @@ def pdf(document_id: int):
 
 
 @bp.get("/documents/<int:document_id>/print")
-@roles_required(*ISSUERS)
+@roles_required(*SERVING_ROLES)
 def print_view(document_id: int):
     """The document as a page for the staff member's printer."""
     document = lifecycle.open_document(current_actor(), current_user, document_id, "print")

@@ -10,7 +10,7 @@ from workstation.models.banking import (
     Hold,
     ServiceRecord,
 )
-from workstation.models.staff import Branch, Role, Staff
+from workstation.models.staff import SERVING_ROLES, Branch, Role, Staff
 
 __all__ = [
     "AccessGrant",
@@ -23,6 +23,7 @@ __all__ = [
     "Customer",
     "Hold",
     "Role",
+    "SERVING_ROLES",
     "ServiceRecord",
     "Staff",
 ]

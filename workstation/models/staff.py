@@ -34,6 +34,11 @@ class Role(StrEnum):
         }[self.value]
 
 
+# Staff who serve customers: open records for their work and act for the customer (cards,
+# documents, card applications, tasks on the customer's phone). Admins and auditors do not.
+SERVING_ROLES = frozenset({Role.AGENT, Role.MANAGER, Role.SUPERVISOR})
+
+
 class Branch(db.Model):
     __tablename__ = "branches"
 

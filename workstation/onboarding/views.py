@@ -12,15 +12,14 @@ from workstation import audit
 from workstation.customers.access import ReasonRequired
 from workstation.errors import DomainError, NotFound, ValidationFailed
 from workstation.extensions import db
-from workstation.models import Customer, Role
+from workstation.models import SERVING_ROLES, Customer, Role
 from workstation.onboarding import access, decisions, fulfilment, queries, service, watchlist
 from workstation.onboarding.models import DOCUMENT_SLOTS
 from workstation.onboarding.page import detail_context
 from workstation.web import current_actor, is_htmx, render_page_or_fragment, roles_required
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
-WORKERS = (Role.AGENT, Role.MANAGER, Role.SUPERVISOR)
-READERS = (*WORKERS, Role.AUDITOR)
+READERS = (*SERVING_ROLES, Role.AUDITOR)
 
 
 def _load(reference: str, *, lock: bool = False):
@@ -71,7 +70,7 @@ def customer_applications(customer_id: int):
 
 
 @bp.post("/start")
-@roles_required(*WORKERS)
+@roles_required(*SERVING_ROLES)
 def start():
     """Start an application for a customer (by customer number or id)."""
     customer = _customer_from_form()
@@ -119,7 +118,7 @@ def _render_error(application, error: DomainError, step: str = ""):
 
 
 @bp.post("/<reference>/steps/<step>")
-@roles_required(*WORKERS)
+@roles_required(*SERVING_ROLES)
 def save_step(reference: str, step: str):
     """Save one step; the form comes back with the reason when it is refused."""
     application = _load(reference, lock=True)
@@ -131,7 +130,7 @@ def save_step(reference: str, step: str):
 
 
 @bp.post("/<reference>/documents/<slot>")
-@roles_required(*WORKERS)
+@roles_required(*SERVING_ROLES)
 def upload_document(reference: str, slot: str):
     """A photo the staff member received (for example a capture during the video call)."""
     application = _load(reference, lock=True)
@@ -148,7 +147,7 @@ def upload_document(reference: str, slot: str):
 
 
 @bp.post("/<reference>/request-photos")
-@roles_required(*WORKERS)
+@roles_required(*SERVING_ROLES)
 def request_photos(reference: str):
     """Ask the customer's phone for the ID photos and selfie still missing."""
     application = _load(reference, lock=True)
@@ -167,7 +166,7 @@ def request_photos(reference: str):
 
 
 @bp.post("/<reference>/submit")
-@roles_required(*WORKERS)
+@roles_required(*SERVING_ROLES)
 def submit(reference: str):
     """Send the application to screening; the decision shows at once."""
     application = _load(reference, lock=True)
@@ -179,7 +178,7 @@ def submit(reference: str):
 
 
 @bp.post("/<reference>/withdraw")
-@roles_required(*WORKERS)
+@roles_required(*SERVING_ROLES)
 def withdraw(reference: str):
     """Withdraw an application at the customer's request."""
     application = _load(reference, lock=True)
@@ -210,7 +209,7 @@ def review(reference: str):
 
 
 @bp.post("/<reference>/resend-agreement")
-@roles_required(*WORKERS)
+@roles_required(*SERVING_ROLES)
 def resend_agreement(reference: str):
     """Send the agreement again when the signing request expired or was declined."""
     application = _load(reference, lock=True)
@@ -228,7 +227,7 @@ def resend_agreement(reference: str):
 
 
 @bp.post("/<reference>/card-order")
-@roles_required(*WORKERS)
+@roles_required(*SERVING_ROLES)
 def card_order(reference: str):
     """Note that the physical card arrived at the branch, or was handed over."""
     application = _load(reference, lock=True)
