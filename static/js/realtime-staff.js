@@ -1,5 +1,5 @@
-// Workstation pages: the /staff socket. Every task panel (data-task-panel, data-customer-id)
-// follows its customer's task statuses and refreshes itself over HTTP (htmx event
+// Workstation pages: the /staff socket. Every task panel (data-task-panel, data-customer-id),
+// on the page or loaded into it later, follows its customer's task statuses and refreshes itself over HTTP (htmx event
 // "task-status" on the panel) only when it shows less than the socket reported: a status it
 // does not show yet, or, on (re)joining the customer's room, a change after the time it was
 // rendered from. The status of a task just sent or withdrawn from the panel comes back with
@@ -13,8 +13,11 @@
   function panelOf(customerId) {
     return document.getElementById("task-panel-" + customerId);
   }
-  function busy(panel) {  // a send, withdrawal or refresh of this panel is on its way
-    return panel.classList.contains("htmx-request") || !!panel.querySelector(".htmx-request");
+  // A send, withdrawal or refresh of this panel is on its way, or the panel has just been
+  // swapped in and htmx has not wired its triggers yet (it is "htmx-added" until then).
+  function busy(panel) {
+    return panel.classList.contains("htmx-added") || panel.classList.contains("htmx-request") ||
+      !!panel.querySelector(".htmx-request");
   }
   function shows(panel, status) {
     return !!panel.querySelector('tr[data-task-id="' + CSS.escape(status.id) +
@@ -23,8 +26,9 @@
   function refresh(panel) {
     if (window.htmx) window.htmx.trigger(panel, "task-status");
   }
-  // Statuses are compared once the panel has no request on its way: the answer to a send
-  // usually lands after the status event the send caused, and it already shows that status.
+  // Statuses are compared once the panel is settled (looked at again after every htmx
+  // request and swap): the answer to a send usually lands after the status event the send
+  // caused, and it already shows that status.
   function check(customerId) {
     const panel = panelOf(customerId);
     if (!panel) { unchecked.delete(customerId); return; }
@@ -33,9 +37,10 @@
     unchecked.delete(customerId);
     if (statuses.some(function (status) { return !shows(panel, status); })) refresh(panel);
   }
-  document.body.addEventListener("htmx:afterRequest", function () {
+  function checkAll() {
     Array.from(unchecked.keys()).forEach(check);
-  });
+  }
+  document.body.addEventListener("htmx:afterRequest", checkAll);
 
   const watching = new Set();  // customers whose room this page has joined (on <body>)
   function showWatching() {
@@ -53,8 +58,22 @@
       showWatching();
     });
   }
+  function panelsIn(root) {
+    const selector = "[data-task-panel][data-customer-id]";
+    const found = Array.from(root.querySelectorAll ? root.querySelectorAll(selector) : []);
+    if (root.matches && root.matches(selector)) found.push(root);
+    return found;
+  }
   socket.on("connect", function () {
-    document.querySelectorAll("[data-task-panel][data-customer-id]").forEach(watch);
+    panelsIn(document).forEach(watch);
+  });
+  // A panel loaded into the page later (the profile and the live session load theirs).
+  document.body.addEventListener("htmx:load", function (event) {
+    checkAll();
+    if (!socket.connected) return;  // joined on connect
+    panelsIn(event.detail.elt).forEach(function (panel) {
+      if (!watching.has(parseInt(panel.dataset.customerId, 10))) watch(panel);
+    });
   });
   socket.on("disconnect", function () {
     watching.clear();

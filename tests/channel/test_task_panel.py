@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.channel.builders import api_sign_in, events_named, push
 from workstation.extensions import db, socketio
 from workstation.models import AuditEvent
+from workstation.tasks.models import CustomerTask
 
 
 def test_manager_sends_a_message_that_reaches_the_phone(client, app, world, sign_in):
@@ -22,6 +23,7 @@ def test_manager_sends_a_message_that_reaches_the_phone(client, app, world, sign
                        data={"kind": "notice", "text": "Please bring your ID card"})
     assert sent.status_code == 200
     assert "A message from your bank" in sent.get_data(as_text=True)
+    assert "Please bring your ID card" in sent.get_data(as_text=True)  # what the phone shows
     [task] = events_named(device, "task")
     assert task["payload"] == {"message": "Please bring your ID card"}
     with app.app_context():  # one access on record per send: the push, not a view besides
@@ -70,6 +72,34 @@ def test_panel_refuses_staff_without_access(client, app, world, sign_in):
     assert client.get("/customers/999999/tasks").status_code == 404
 
 
+def test_auditors_read_the_panel_but_only_serving_staff_send_or_withdraw(client, app, world,
+                                                                          sign_in):
+    wang = world.customers[0]
+    task = push(app, wang.id, "notice", {"message": "Your card is ready for collection"})
+    sign_in(world.staff["auditor"])
+    client.post(f"/customers/{wang.id}/reason", data={
+        "reason_code": "audit_review", "reason_text": "Quarterly review of task delivery"})
+    page = client.get(f"/customers/{wang.id}/tasks").get_data(as_text=True)
+    assert "Your card is ready for collection" in page
+    assert "Send to phone" not in page and "Withdraw" not in page
+    assert client.post(f"/customers/{wang.id}/tasks",
+                       data={"kind": "notice", "text": "Hello"}).status_code == 403
+    assert client.post(f"/customers/{wang.id}/tasks/{task['id']}/cancel").status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(func.count(CustomerTask.id))) == 1
+        assert db.session.scalar(select(CustomerTask.status)) == "pending"
+
+
+def test_the_profile_loads_the_task_panel_for_staff_who_may_read_it(client, world, sign_in):
+    wang = world.customers[0]
+    sign_in(world.staff["manager"])
+    profile = client.get(f"/customers/{wang.id}").get_data(as_text=True)
+    assert f'hx-get="/customers/{wang.id}/tasks"' in profile
+    panel = client.get(f"/customers/{wang.id}/tasks", headers={"HX-Request": "true"})
+    assert 'data-testid="task-panel"' in panel.get_data(as_text=True)
+    assert "<html" not in panel.get_data(as_text=True)  # the card alone, for the profile
+
+
 def test_panel_needs_sign_in_and_csrf(client, app, world, sign_in):
     assert client.get(f"/customers/{world.customers[0].id}/tasks").status_code == 302
     sign_in(world.staff["manager"])
@@ -109,6 +139,8 @@ def test_panel_shows_answers_but_never_a_secret(client, app, world, sign_in):
                           "data": {"secret": "582047", "repeat": "582047"}})
     finally:
         _handlers.pop("card_pin", None)
+    push(app, wang.id, "confirm", {"summary": "Replace card 6222 0000 1111 2345"})
     sign_in(world.staff["manager"])
     text = client.get(f"/customers/{wang.id}/tasks").get_data(as_text=True)
     assert "New secret set (never shown)" in text and "582047" not in text
+    assert "Replace card" in text and "1111 2345" not in text  # as the phone shows it: masked

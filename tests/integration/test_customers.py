@@ -178,12 +178,13 @@ def test_areas_add_links_and_panels_to_the_profile(app, client, world, sign_in):
 
     app.register_blueprint(extra)
     add_profile_link(app, "Extra things", "extra_area.page")
-    add_profile_panel(app, "Extra panel", "extra_area.page", refresh_event="extra-changed")
+    add_profile_panel(app, "Extra panel", "extra_area.page")
     add_profile_link(app, "Auditors only", "extra_area.page", roles=["auditor"])
     sign_in(world.staff["manager"])
     body = client.get(f"/customers/{world.customers[0].id}").get_data(as_text=True)
     assert "Extra things" in body and f"/extra/{world.customers[0].id}" in body
-    assert "extra-changed from:body" in body
+    slot = re.search(r'<section[^>]*data-testid="panel-slot"[^>]*>\s*<h2>Extra panel</h2>', body)
+    assert slot and f'hx-get="/extra/{world.customers[0].id}"' in slot.group(0)
     assert "Auditors only" not in body
 
 

@@ -134,6 +134,14 @@ def _video_chat_and_cobrowse(chromium, server, artifacts_dir):
     desk.get_by_test_id("chat-send").click()
     expect(phone.get_by_test_id("chat")).to_contain_text("Hello from the desk")
 
+    room_tasks = desk.get_by_test_id("task-panel")  # the agent's task panel, in the room
+    room_tasks.locator("input[name=text]").fill("Please keep your ID card at hand")
+    room_tasks.get_by_role("button", name="Send to phone").click()
+    expect(phone.locator("[data-announced-task]")).to_have_count(1)
+    # The phone acknowledged it: the room shows it delivered without a reload.
+    expect(room_tasks.locator("tr[data-status=delivered]")).to_contain_text(
+        "Please keep your ID card at hand")
+
     desk.get_by_test_id("share-form").click()
     phone.get_by_test_id("cobrowse-allow").click()
     expect(desk.get_by_test_id("form-status")).to_contain_text("Shared")

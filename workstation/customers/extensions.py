@@ -20,11 +20,11 @@ class ProfileLink:
 
 @dataclass(frozen=True)
 class ProfilePanel:
-    """A fragment loaded into the profile by htmx and refreshed on a body event."""
+    """A card the profile loads by htmx: the endpoint's fragment (a whole card, which keeps
+    itself current) takes the place of a placeholder titled `title`."""
 
     title: str
     endpoint: str
-    refresh_event: str = ""
     roles: frozenset[str] | None = None
 
 
@@ -37,13 +37,9 @@ def add_profile_link(app: Flask, label: str, endpoint: str, roles=None) -> None:
     _registry(app)["links"].append(ProfileLink(label, endpoint, frozenset(roles or []) or None))
 
 
-def add_profile_panel(
-    app: Flask, title: str, endpoint: str, refresh_event: str = "", roles=None
-) -> None:
+def add_profile_panel(app: Flask, title: str, endpoint: str, roles=None) -> None:
     """Load `endpoint(customer_id=...)` as a panel of the profile (for the given roles)."""
-    _registry(app)["panels"].append(
-        ProfilePanel(title, endpoint, refresh_event, frozenset(roles or []) or None)
-    )
+    _registry(app)["panels"].append(ProfilePanel(title, endpoint, frozenset(roles or []) or None))
 
 
 def profile_extensions(role: str) -> dict:

@@ -61,8 +61,13 @@ class Kind:
     expires_in: timedelta
     check_payload: Callable[[dict], dict]
     check_answer: Callable[[dict, dict], Checked]
+    headline_field: str  # the payload's main line on the device, repeated to staff
     can_decline: bool = True
     needs_handler: bool = False
+
+    def headline(self, payload: dict) -> str:
+        """The main line the device shows for a (checked) payload of this kind."""
+        return str(payload.get(self.headline_field, ""))
 
 
 def _text(payload: dict, name: str, limit: int, *, required: bool = True, scrub=True) -> str:
@@ -236,23 +241,27 @@ def _rating_answer(_payload: dict, data: dict) -> Checked:
     return Checked(stored={"score": score, "comment": comment.strip()})
 
 
-def _kind(name, label, title, minutes, payload, answer, **extra) -> Kind:
-    return Kind(name, label, title, timedelta(minutes=minutes), payload, answer, **extra)
+def _kind(name, label, title, minutes, payload, answer, headline, **extra) -> Kind:
+    return Kind(name, label, title, timedelta(minutes=minutes), payload, answer, headline,
+                **extra)
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
-    _kind("confirm", "Confirmation", "Please confirm", 10, _confirm_payload, _decision_only),
+    _kind("confirm", "Confirmation", "Please confirm", 10, _confirm_payload, _decision_only,
+          "summary"),
     _kind("set_secret", "New PIN or password", "Set your new PIN", 10, _secret_payload,
-          _secret_answer, needs_handler=True),
-    _kind("sign", "Signature", "Please sign", 30, _sign_payload, _sign_answer),
+          _secret_answer, "label", needs_handler=True),
+    _kind("sign", "Signature", "Please sign", 30, _sign_payload, _sign_answer,
+          "document_title"),
     _kind("upload", "Document upload", "Please send a document", 30, _upload_payload,
-          _upload_answer),
-    _kind("code", "One-time code", "Enter the code", 10, _code_payload, _code_answer),
-    _kind("rating", "Rating", "How did we do?", 60 * 24, _rating_payload, _rating_answer),
+          _upload_answer, "document"),
+    _kind("code", "One-time code", "Enter the code", 10, _code_payload, _code_answer, "prompt"),
+    _kind("rating", "Rating", "How did we do?", 60 * 24, _rating_payload, _rating_answer,
+          "question"),
     _kind("notice", "Message", "A message from your bank", 60 * 24 * 7, _notice_payload,
-          _decision_only, can_decline=False),
+          _decision_only, "message", can_decline=False),
     _kind("download", "Document", "A document for you", 60 * 24 * 7, _download_payload,
-          _decision_only, can_decline=False),
+          _decision_only, "document_title", can_decline=False),
 )}
 
 

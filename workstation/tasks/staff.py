@@ -6,26 +6,29 @@ import json
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from workstation import audit
 from workstation.customers.access import access_basis
 from workstation.errors import Forbidden, NotFound, ValidationFailed
 from workstation.extensions import db
-from workstation.models import Customer, Staff
+from workstation.models import SERVING_ROLES, Customer, Role, Staff
 from workstation.tasks import service
 from workstation.tasks.kinds import KINDS
 from workstation.tasks.models import CustomerTask, CustomerTaskFile
-from workstation.web import current_actor, render_page_or_fragment
+from workstation.web import current_actor, render_page_or_fragment, roles_required
 
 bp = Blueprint("tasks", __name__, url_prefix="/customers")
+# Staff who serve customers send and withdraw tasks; auditors read the panel as it stands.
+READERS = (*SERVING_ROLES, Role.AUDITOR)
 
 
 @dataclass(frozen=True)
 class TaskRow:
     task: CustomerTask
     label: str
+    headline: str  # the main line the phone shows (the message, the question, the summary)
     answer: dict
 
 
@@ -57,7 +60,8 @@ def _customer_with_access(actor: audit.Actor, staff: Staff, customer_id: int,
 def _panel_of(customer: Customer, limit: int = 30) -> TaskPanel:
     tasks = db.session.scalars(select(CustomerTask).where(CustomerTask.customer_id == customer.id)
                                .order_by(CustomerTask.seq.desc()).limit(limit))
-    rows = [TaskRow(t, KINDS[t.kind].label, json.loads(t.answer_json or "{}")) for t in tasks]
+    rows = [TaskRow(t, KINDS[t.kind].label, KINDS[t.kind].headline(json.loads(t.payload_json)),
+                    json.loads(t.answer_json or "{}")) for t in tasks]
     return TaskPanel(customer, rows, service.last_status_change(customer.id))
 
 
@@ -107,7 +111,8 @@ def answer_file(actor: audit.Actor, staff: Staff, customer_id: int, task_id: str
 
 def _panel_response(panel: TaskPanel, error: str = ""):
     return render_page_or_fragment("tasks/panel.html", "tasks/_panel.html", panel=panel,
-                                   customer=panel.customer, rows=panel.rows, error=error)
+                                   customer=panel.customer, rows=panel.rows, error=error,
+                                   can_act=current_user.role in SERVING_ROLES)
 
 
 def _render_panel(customer_id: int, error: str = ""):
@@ -115,14 +120,14 @@ def _render_panel(customer_id: int, error: str = ""):
 
 
 @bp.get("/<int:customer_id>/tasks")
-@login_required
+@roles_required(*READERS)
 def panel(customer_id: int):
     """The customer's tasks with live status; htmx gets the panel fragment alone."""
     return _render_panel(customer_id)
 
 
 @bp.post("/<int:customer_id>/tasks")
-@login_required
+@roles_required(*SERVING_ROLES)
 def send(customer_id: int):
     """Send a message or a rating request; the panel comes back with the new task."""
     try:
@@ -135,7 +140,7 @@ def send(customer_id: int):
 
 
 @bp.post("/<int:customer_id>/tasks/<task_id>/cancel")
-@login_required
+@roles_required(*SERVING_ROLES)
 def cancel(customer_id: int, task_id: str):
     """Withdraw an open task; the panel comes back with the new status."""
     try:
@@ -148,7 +153,7 @@ def cancel(customer_id: int, task_id: str):
 
 
 @bp.get("/<int:customer_id>/tasks/<task_id>/files/<int:file_id>")
-@login_required
+@roles_required(*READERS)
 def file(customer_id: int, task_id: str, file_id: int):
     """Download an uploaded document or a drawn signature."""
     stored = answer_file(current_actor(), current_user, customer_id, task_id, file_id)
