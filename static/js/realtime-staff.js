@@ -1,9 +1,10 @@
 // Workstation pages: the /staff socket. Every task panel (data-task-panel, data-customer-id),
-// on the page or loaded into it later, follows its customer's task statuses and refreshes itself over HTTP (htmx event
-// "task-status" on the panel) only when it shows less than the socket reported: a status it
-// does not show yet, or, on (re)joining the customer's room, a change after the time it was
-// rendered from. The status of a task just sent or withdrawn from the panel comes back with
-// the panel itself, so it costs no second request (nor a second "tasks viewed" record).
+// on the page or loaded into it later, follows its customer's task statuses and refreshes
+// itself over HTTP (htmx event "task-status" on the panel) only when it shows less than the
+// socket reported: a status it does not show yet, or, on (re)joining the customer's room, a
+// change after the time it was rendered from. The status of a task just sent or withdrawn
+// from the panel comes back with the panel itself, so it costs no second request (nor a
+// second "tasks viewed" record).
 (function () {
   "use strict";
   if (typeof io === "undefined" || window.cowStaffSocket) return;

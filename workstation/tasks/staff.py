@@ -111,8 +111,7 @@ def answer_file(actor: audit.Actor, staff: Staff, customer_id: int, task_id: str
 
 def _panel_response(panel: TaskPanel, error: str = ""):
     return render_page_or_fragment("tasks/panel.html", "tasks/_panel.html", panel=panel,
-                                   customer=panel.customer, rows=panel.rows, error=error,
-                                   can_act=current_user.role in SERVING_ROLES)
+                                   error=error, can_act=current_user.role in SERVING_ROLES)
 
 
 def _render_panel(customer_id: int, error: str = ""):
