@@ -7,13 +7,21 @@ and `python -m bench.push_peers hold URL NAMESPACE TOKEN COUNT`.
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import threading
-import time
-from pathlib import Path
 
-import socketio
+if __name__ == "__main__" and sys.argv[1:2] == ["baseline"]:
+    # The standard library is patched before anything imports it, as the workstation's
+    # server does (tests/channel/serve.py).
+    from gevent import monkey
+
+    monkey.patch_all()
+
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import socketio  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 IDLE = "idle"  # the token idle devices show the bare server
@@ -24,9 +32,6 @@ SPREAD_S = 25.0  # python-socketio's default ping interval
 def baseline_server(port: int, redis_url: str = "") -> None:
     """A bare python-socketio server: `echo` acks its data, POST /emit emits `task` to room r;
     with a Redis URL it also takes emits from other processes (channel `bench-bare`)."""
-    from gevent import monkey
-
-    monkey.patch_all()
     from gevent import pywsgi
 
     from tests.channel.serve import like_gunicorn
