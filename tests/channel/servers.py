@@ -84,6 +84,7 @@ class Phone:
         self.last_seq = 0
         self.deliveries: list[str] = []  # every task frame received, duplicates included
         self.shown: list[str] = []  # task ids shown to the user, each once
+        self.acknowledged: dict[str, str] = {}  # task id -> status the server's ack answered
         self.client: socketio.Client | None = None
         self._changed = threading.Condition()
 
@@ -106,13 +107,25 @@ class Phone:
             if task["id"] not in self.shown:
                 self.shown.append(task["id"])
             self._changed.notify_all()
-        self.client.emit("task:ack", {"id": task["id"]}, namespace="/customer")
+        self.client.emit("task:ack", {"id": task["id"]}, namespace="/customer",
+                         callback=lambda reply: self._acknowledged(task["id"], reply))
+
+    def _acknowledged(self, task_id: str, reply: dict) -> None:
+        with self._changed:
+            self.acknowledged[task_id] = reply.get("status", "") if reply.get("ok") else ""
+            self._changed.notify_all()
 
     def wait_shown(self, count: int, timeout: float = 10) -> list[str]:
         """Wait until `count` distinct tasks were shown; the ids in order."""
         with self._changed:
             self._changed.wait_for(lambda: len(self.shown) >= count, timeout)
             return list(self.shown)
+
+    def wait_acknowledged(self, task_id: str, timeout: float = 10) -> str:
+        """Wait until the server has answered the device's ack of a task; its status then."""
+        with self._changed:
+            self._changed.wait_for(lambda: task_id in self.acknowledged, timeout)
+            return self.acknowledged.get(task_id, "")
 
     def tasks(self, base: str) -> list[dict]:
         """The open tasks as the app's task list shows them (HTTP)."""

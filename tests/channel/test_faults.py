@@ -48,6 +48,7 @@ def test_app_signs_in_over_http_and_gets_a_pushed_task(app, world, servers):
     staff = StaffBrowser(world.staff["manager"]).sign_in(server.url)
     assert staff.send_message(server.url, wang.id, "Your new card is ready").ok
     [shown] = phone.wait_shown(1)
+    assert phone.wait_acknowledged(shown) == "delivered"  # the ack is answered once committed
     listed = requests.get(server.url + "/api/v1/customer/tasks", timeout=10,
                           headers={"Authorization": f"Bearer {phone.token}"}).json()
     assert [t["id"] for t in listed["tasks"]] == [shown]

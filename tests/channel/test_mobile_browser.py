@@ -102,10 +102,11 @@ def test_staff_panel_follows_the_answer_live(app, world, server, desk_page, arti
     task = push(app, wang.id, "confirm", {"summary": "Lock card ending 4321 for 24 hours",
                                            "details": [{"label": "Card", "value": "•••• 4321"}]})
     _staff_sign_in(page, server.url, world.staff["manager"])
-    page.goto(f"{server.url}/customers/{wang.id}/tasks")
-    row = page.locator(f"tr[data-task-id='{task['id']}']")
+    page.goto(f"{server.url}/customers/{wang.id}")  # the profile loads the task panel
+    row = page.get_by_test_id("task-panel").locator(f"tr[data-task-id='{task['id']}']")
     expect(row).to_have_attribute("data-status", "pending")
-    page.wait_for_timeout(500)  # the panel's socket joins the customer's task room
+    expect(row).to_contain_text("Lock card ending 4321 for 24 hours")
+    expect(page.locator("body")).to_have_attribute("data-watching-tasks", str(wang.id))
     phone = Phone(device_token(app, wang.phone))
     phone.connect(server.url)
     expect(row).to_have_attribute("data-status", "delivered")
