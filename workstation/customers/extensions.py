@@ -21,7 +21,7 @@ class ProfileLink:
 @dataclass(frozen=True)
 class ProfilePanel:
     """A card the profile loads by htmx: the endpoint's fragment (a whole card, which keeps
-    itself current) takes the place of a placeholder titled `title`."""
+    itself current) replaces a "Loading…" card titled `title`."""
 
     title: str
     endpoint: str
