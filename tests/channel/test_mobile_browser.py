@@ -169,3 +169,27 @@ def test_staff_panel_refreshes_only_for_what_it_does_not_show(app, world, server
     assert len(refreshes) == 2
     page.screenshot(path=artifacts_dir / "channel-staff-panel-live.png", full_page=True)
     assert page.problems == []
+
+
+@pytest.mark.e2e
+def test_a_refused_withdrawal_says_why(app, world, server, desk_page):
+    """The task was closed while the page was offline: the Withdraw button it still shows is
+    refused with the reason, and the panel shows the task as it is."""
+    page, wang = desk_page, world.customers[0]
+    task = push(app, wang.id, "notice", {"message": "Your card is ready"})
+    _staff_sign_in(page, server.url, world.staff["manager"])
+    page.goto(f"{server.url}/customers/{wang.id}/tasks")
+    expect(page.locator("body")).to_have_attribute("data-watching-tasks", str(wang.id))
+    page.evaluate("window.cowStaffSocket.disconnect()")
+    phone = Phone(device_token(app, wang.phone))
+    phone.connect(server.url)
+    assert phone.client.call("task:answer", {"id": task["id"], "payload_hash": task["payload_hash"],
+                                             "decision": "accept", "data": {}},
+                             namespace="/customer", timeout=10)["status"] == "completed"
+    phone.disconnect()
+    page.click("button:has-text('Withdraw')")
+    expect(page.get_by_role("alert")).to_have_text("This task is already completed.")
+    expect(page.locator(f"tr[data-task-id='{task['id']}']")).to_have_attribute(
+        "data-status", "completed")
+    # Chromium logs the 409 itself as a failed resource; nothing else went wrong.
+    assert [p for p in page.problems if "status of 409" not in p] == []
