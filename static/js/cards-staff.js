@@ -1,5 +1,6 @@
 // Card services and alert pages: socket events make htmx reload the panels over HTTP.
-// "cards:changed" and "task:status" reload the cards panel; "alerts:new" the alert list.
+// "cards:changed" and "task:status" of the page's customer reload the cards panel; "alerts:new"
+// the alert list.
 // While the staff member has an action form open, the reload waits until it is closed,
 // so a live update never throws away what they are typing.
 (function () {
@@ -45,7 +46,15 @@
     refreshCards();
     fire("alerts-changed");
   });
-  socket.on("cards:changed", refreshCards);
-  socket.on("task:status", refreshCards);
+  // Only this page's customer matters: the staff member's own room also carries the statuses
+  // of tasks they sent to other customers, and every reload is one more audited view.
+  function forThisCustomer(handler) {
+    return function (event) {
+      if (event && document.querySelector(
+        '[data-cards-customer-id="' + parseInt(event.customer_id, 10) + '"]')) handler();
+    };
+  }
+  socket.on("cards:changed", forThisCustomer(refreshCards));
+  socket.on("task:status", forThisCustomer(refreshCards));
   socket.on("alerts:new", function () { fire("alerts-changed"); });
 })();

@@ -193,3 +193,32 @@ def test_a_refused_withdrawal_says_why(app, world, server, desk_page):
         "data-status", "completed")
     # Chromium logs the 409 itself as a failed resource; nothing else went wrong.
     assert [p for p in page.problems if "status of 409" not in p] == []
+
+
+@pytest.mark.e2e
+def test_cards_page_reloads_for_its_own_customer_only(app, world, server, desk_page):
+    """Statuses of tasks the staff member sent to another customer reach their page too (their
+    own room); the cards page of this customer does not reload, or audit a view, for them."""
+    page, wang, li = desk_page, world.customers[0], world.customers[1]
+    manager = world.staff["manager"]
+    _staff_sign_in(page, server.url, manager)
+    cards_url = f"{server.url}/customers/{wang.id}/cards"
+    page.goto(cards_url)
+    expect(page.get_by_test_id("cards-panel")).to_be_visible()
+    page.wait_for_function("window.cowStaffSocket && window.cowStaffSocket.connected")
+    page.wait_for_load_state("networkidle")  # the reload every connect makes has landed
+    reloads = []
+    page.on("request", lambda r: r.url == cards_url and r.headers.get("hx-request") == "true"
+            and reloads.append(r.url))
+    page.evaluate("""() => { window.statusesSeen = 0;
+        window.cowStaffSocket.on("task:status", () => { window.statusesSeen += 1; }); }""")
+    other = StaffBrowser(manager).sign_in(server.url)
+    assert other.send_message(server.url, li.id, "Your statement is ready").ok
+    page.wait_for_function("window.statusesSeen >= 1")
+    page.wait_for_timeout(300)
+    assert reloads == []
+    assert other.send_message(server.url, wang.id, "About your new card").ok
+    page.wait_for_function("window.statusesSeen >= 2")
+    page.wait_for_timeout(300)
+    assert reloads == [cards_url]
+    assert page.problems == []
