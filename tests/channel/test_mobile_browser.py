@@ -57,6 +57,12 @@ def _staff_sign_in(page, base: str, staff) -> None:
     expect(page.get_by_test_id("whoami")).to_be_visible()
 
 
+def _count_statuses(page) -> None:
+    """From now on, window.statusesSeen counts the task statuses the page's socket receives."""
+    page.evaluate("""() => { window.statusesSeen = 0;
+        window.cowStaffSocket.on("task:status", () => { window.statusesSeen += 1; }); }""")
+
+
 @pytest.mark.e2e
 def test_customer_signs_in_gets_a_task_live_and_signs(app, world, server, phone_page,
                                                       artifacts_dir):
@@ -136,8 +142,7 @@ def test_staff_panel_refreshes_only_for_what_it_does_not_show(app, world, server
     refreshes = []
     page.on("request", lambda r: r.method == "GET" and r.url == panel_url
             and refreshes.append(r.url))
-    page.evaluate("""() => { window.statusesSeen = 0;
-        window.cowStaffSocket.on("task:status", () => { window.statusesSeen += 1; }); }""")
+    _count_statuses(page)
 
     page.fill("input[name=text]", "Please bring your ID card")
     page.click("button:has-text('Send to phone')")
@@ -210,8 +215,7 @@ def test_cards_page_reloads_for_its_own_customer_only(app, world, server, desk_p
     reloads = []
     page.on("request", lambda r: r.url == cards_url and r.headers.get("hx-request") == "true"
             and reloads.append(r.url))
-    page.evaluate("""() => { window.statusesSeen = 0;
-        window.cowStaffSocket.on("task:status", () => { window.statusesSeen += 1; }); }""")
+    _count_statuses(page)
     other = StaffBrowser(manager).sign_in(server.url)
     assert other.send_message(server.url, li.id, "Your statement is ready").ok
     page.wait_for_function("window.statusesSeen >= 1")

@@ -60,9 +60,14 @@ def _customer_with_access(actor: audit.Actor, staff: Staff, customer_id: int,
 def _panel_of(customer: Customer, limit: int = 30) -> TaskPanel:
     tasks = db.session.scalars(select(CustomerTask).where(CustomerTask.customer_id == customer.id)
                                .order_by(CustomerTask.seq.desc()).limit(limit))
-    rows = [TaskRow(t, KINDS[t.kind].label, KINDS[t.kind].headline(json.loads(t.payload_json)),
-                    json.loads(t.answer_json or "{}")) for t in tasks]
-    return TaskPanel(customer, rows, service.last_status_change(customer.id))
+    return TaskPanel(customer, [_row(task) for task in tasks],
+                     service.last_status_change(customer.id))
+
+
+def _row(task: CustomerTask) -> TaskRow:
+    kind = KINDS[task.kind]
+    return TaskRow(task, kind.label, kind.headline(json.loads(task.payload_json)),
+                   json.loads(task.answer_json or "{}"))
 
 
 def task_panel(actor: audit.Actor, staff: Staff, customer_id: int) -> TaskPanel:
