@@ -1,6 +1,8 @@
 """Customer tasks on real gevent servers: ack round trip, push latency (staff HTTP action ->
 event on the phone) with 1,000 / 5,000 idle devices connected, memory per connection, replay
-of pending tasks, and push across two workers through Redis. Baselines come from a bare
+of pending tasks, and push across two workers through Redis. Beside the push latency, the
+same server answering a route that only emits (`push.app_floor`): what the framework costs
+before the staff action does any work of its own. Baselines come from a bare
 python-socketio server on the same stack (gevent, websocket), measured in the same run with
 the same number of idle devices connected. Idle devices connect spread over one ping interval,
 as phones do, so their keep-alive pings are spread too (devices that all connect at once ping
@@ -198,6 +200,27 @@ def _cross_process(database_url, key, manager, customer, app, same_process) -> l
                  "staff HTTP action on worker A, phone on worker B, Redis message queue")
 
 
+def _app_floor(database_url, key, customer_id: int, token: str, bare: list[float]):
+    """The workstation's own server emitting on an HTTP POST with nothing else to do (no
+    sign-in, database, audit): the framework's share of the gap to the bare server; the rest
+    of the staff push latency is the action's own work."""
+    from tests.channel.servers import Server
+
+    server = Server("bench-floor", database_url, key,
+                    command=("-m", "bench.push_peers", "app-floor", str(customer_id)))
+    try:
+        server.start()
+        phone, http = Phone(server.url, token), requests.Session()
+        samples = _timed_pushes(lambda n: http.post(server.url + "/bench/emit", timeout=10),
+                                phone, PUSHES)
+        phone.disconnect()
+    finally:
+        server.kill()
+    return _pair("push.app_floor", samples, bare, "bare python-socketio emit after an HTTP "
+                 "POST", "the workstation's server, a route that only emits (no sign-in, "
+                 "database or audit)")
+
+
 @contextmanager
 def _bare_server(redis_url: str = ""):
     """A bare python-socketio server of its own (pid, port), taking emits from other processes
@@ -305,7 +328,8 @@ def _on_database(label: str, database_url: str, key: str, base: dict, bare: tupl
     figures: list[Figure] = []
     try:
         server.start()
-        phone = Phone(server.url, _token(app, measured.phone))
+        measured_token = _token(app, measured.phone)
+        phone = Phone(server.url, measured_token)
         staff = StaffBrowser(manager).sign_in(server.url)
         same = _timed_pushes(lambda n: staff.send_message(server.url, measured.id, f"p{n}"),
                              phone, PUSHES)
@@ -329,6 +353,8 @@ def _on_database(label: str, database_url: str, key: str, base: dict, bare: tupl
             replaying.disconnect()
     finally:
         server.kill()
+    if everything:
+        figures += _app_floor(database_url, key, measured.id, measured_token, base["push"])
     return figures, (app, manager, measured, same)
 
 

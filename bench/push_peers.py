@@ -1,15 +1,17 @@
-"""The other ends of the push benchmark: a bare python-socketio server (the baseline), a
+"""The other ends of the push benchmark: a bare python-socketio server (the baseline), the
+workstation's own server with an emit-only route (how much of the gap is the framework), a
 process holding thousands of idle devices, and the phone whose events are timed.
 
-bench_push starts the first two as `python -m bench.push_peers baseline PORT [REDIS_URL]`
-and `python -m bench.push_peers hold URL NAMESPACE TOKEN COUNT`.
+bench_push starts them as `python -m bench.push_peers baseline PORT [REDIS_URL]`,
+`python -m bench.push_peers app-floor CUSTOMER_ID` (with the server's environment) and
+`python -m bench.push_peers hold URL NAMESPACE TOKEN COUNT`.
 """
 
 from __future__ import annotations
 
 import sys
 
-if __name__ == "__main__" and sys.argv[1:2] == ["baseline"]:
+if __name__ == "__main__" and sys.argv[1:2] in (["baseline"], ["app-floor"]):
     # The standard library is patched before anything imports it, as the workstation's
     # server does (tests/channel/serve.py).
     from gevent import monkey
@@ -55,6 +57,32 @@ def baseline_server(port: int, redis_url: str = "") -> None:
         return [b"ok"]
 
     pywsgi.WSGIServer(("127.0.0.1", port), socketio.WSGIApp(sio, http), log=None).serve_forever()
+
+
+def app_floor_server(customer_id: int) -> None:
+    """The workstation's server as tests/channel/serve.py runs it, plus POST /bench/emit,
+    which emits `task` to the customer's devices and nothing else: no sign-in, no database,
+    no audit. Against the bare server it shows what the framework itself costs; the rest of
+    a staff push is the action's own work."""
+    import os
+
+    from tests.channel.serve import like_gunicorn
+
+    like_gunicorn()
+    sys.path.insert(0, str(ROOT))
+    from wsgi import app
+    from workstation.extensions import csrf, socketio
+    from workstation.realtime import CUSTOMER_NAMESPACE, customer_room, emit_to_room
+
+    def emit():
+        emit_to_room(customer_room(customer_id), "task", {"id": str(time.time()), "seq": 1},
+                     CUSTOMER_NAMESPACE)
+        socketio.sleep(0)  # as the app does after a commit's emits
+        return "ok"
+
+    app.add_url_rule("/bench/emit", "bench_emit", csrf.exempt(emit), methods=["POST"])
+    socketio.run(app, host="127.0.0.1", port=int(os.environ["PORT"]),
+                 allow_unsafe_werkzeug=True)
 
 
 def hold_connections(url: str, namespace: str, token: str, count: int) -> None:
@@ -124,6 +152,8 @@ class Phone:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["baseline"]:
         baseline_server(int(sys.argv[2]), *sys.argv[3:4])
+    elif sys.argv[1:2] == ["app-floor"]:
+        app_floor_server(int(sys.argv[2]))
     elif sys.argv[1:2] == ["hold"]:
         hold_connections(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
     else:

@@ -30,8 +30,8 @@ class Server:
     """One `python wsgi.py` process on a port of its own, on the test database."""
 
     def __init__(self, name: str, database_url: str, data_key: str, *, redis_url=None,
-                 env: dict | None = None):
-        self.name, self.port = name, free_port()
+                 env: dict | None = None, command: tuple[str, ...] = (str(SERVE),)):
+        self.name, self.port, self.command = name, free_port(), command
         self.env = {**os.environ, "DATABASE_URL": database_url, "DATA_ENCRYPTION_KEYS": data_key,
                     "SECRET_KEY": "channel-tests-secret", "HOST": "127.0.0.1",
                     "PORT": str(self.port), "DEMO_MODE": "1", **(env or {})}
@@ -48,7 +48,7 @@ class Server:
         """Start (or restart, on the same port) and wait until /healthz answers."""
         LOGS.mkdir(exist_ok=True)
         log = open(LOGS / f"server-{self.name}.log", "ab")  # noqa: SIM115 (kept by Popen)
-        self.process = subprocess.Popen([sys.executable, str(SERVE)], cwd=ROOT,
+        self.process = subprocess.Popen([sys.executable, *self.command], cwd=ROOT,
                                         env={**self.env, **extra_env}, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
