@@ -53,7 +53,6 @@ def test_config(database_url: str, data_key: str | None = None) -> dict:
         "WTF_CSRF_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "REDIS_URL": None,
-        "SQLITE_CHECKPOINT_INTERVAL": 0,
     }
 
 

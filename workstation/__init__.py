@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from workstation.config import DEFAULTS, settings_from_environment
 from workstation.crypto import cipher
 from workstation.extensions import csrf, db, limiter, login_manager, migrate, socketio
-from workstation.sqlite import ensure_checkpointer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,25 @@ def configure(app: Flask, overrides: dict) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]))
 
 
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        # Take the write lock when a transaction starts (BEGIN IMMEDIATE), so two
+        # read-then-write transactions queue instead of failing with "database is locked".
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin_immediate(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
     from workstation.core import LocalCoreBanking
@@ -70,7 +90,6 @@ def register_extensions(app: Flask) -> None:
         async_handlers=False,
     )
     app.extensions["core_banking"] = app.config.get("CORE_BANKING") or LocalCoreBanking()
-    app.before_request(lambda: ensure_checkpointer(app))
     import workstation.models  # noqa: F401  (every table on the metadata)
 
 

@@ -59,7 +59,6 @@ def settings_from_environment(instance_path: str) -> dict:
         "DATA_LOOKUP_KEY": env.get("DATA_LOOKUP_KEY")
         or _instance_secret(instance_path, "data_lookup_key", lambda: secrets.token_hex(32)),
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0") or 0),
-        "SQLITE_CHECKPOINT_INTERVAL": float(env.get("SQLITE_CHECKPOINT_INTERVAL", "1") or 0),
         "REDIS_URL": env.get("REDIS_URL") or None,
         "SOCKETIO_ASYNC_MODE": socketio_async_mode(),
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
