@@ -64,13 +64,10 @@ def app_floor_server(customer_id: int) -> None:
     which emits `task` to the customer's devices and nothing else: no sign-in, no database,
     no audit. Against the bare server it shows what the framework itself costs; the rest of
     a staff push is the action's own work."""
-    import os
-
     from tests.channel.serve import like_gunicorn
 
     like_gunicorn()
-    sys.path.insert(0, str(ROOT))
-    from wsgi import app
+    from wsgi import app, serve
     from workstation.extensions import csrf, socketio
     from workstation.realtime import CUSTOMER_NAMESPACE, customer_room, emit_to_room
 
@@ -81,8 +78,7 @@ def app_floor_server(customer_id: int) -> None:
         return "ok"
 
     app.add_url_rule("/bench/emit", "bench_emit", csrf.exempt(emit), methods=["POST"])
-    socketio.run(app, host="127.0.0.1", port=int(os.environ["PORT"]),
-                 allow_unsafe_werkzeug=True)
+    serve()
 
 
 def hold_connections(url: str, namespace: str, token: str, count: int) -> None:

@@ -27,7 +27,8 @@ def free_port() -> int:
 
 
 class Server:
-    """One `python wsgi.py` process on a port of its own, on the test database."""
+    """One server process on a port of its own, on the test database: `wsgi.py` as
+    serve.py runs it, or `command` (arguments to the Python interpreter) instead."""
 
     def __init__(self, name: str, database_url: str, data_key: str, *, redis_url=None,
                  env: dict | None = None, command: tuple[str, ...] = (str(SERVE),)):
