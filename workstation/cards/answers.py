@@ -7,9 +7,9 @@ import logging
 from sqlalchemy import select
 
 from workstation import audit
-from workstation.cards import device, states
+from workstation.cards import device, replacements, states
 from workstation.cards.common import masked
-from workstation.cards.models import CardReplacement, CardRequest
+from workstation.cards.models import CardRequest
 from workstation.cards.service import DONE, SUBJECT
 from workstation.customer_auth.service import customer_actor
 from workstation.extensions import db
@@ -75,7 +75,7 @@ def _apply(request: CardRequest, card: Card, actor: audit.Actor) -> None:
             verbal.decided_at = utcnow()
     elif request.kind == "activate":
         states.set_status(card, states.ACTIVE)
-        _mark_replacement_activated(card)
+        replacements.complete_on_activation(card, actor)
     request.status = "completed"
     audit.record(actor, f"card.{request.kind}_confirmed", customer_id=request.customer_id,
                  object_type="card", object_id=card.id,
@@ -85,15 +85,6 @@ def _apply(request: CardRequest, card: Card, actor: audit.Actor) -> None:
     loss = states.LOSS_LABELS.get(request.loss_kind, "").lower()
     device.notify_customer(actor, request.customer_id, title,
                            text.format(card=masked(card), loss=loss), (SUBJECT, request.id))
-
-
-def _mark_replacement_activated(card: Card) -> None:
-    replacement = db.session.scalar(select(CardReplacement).where(
-        CardReplacement.new_card_id == card.id).with_for_update())
-    if replacement is not None:
-        replacement.status = "activated"
-        replacement.activated_at = utcnow()
-        replacement.closed_at = replacement.activated_at
 
 
 def lapse_verbal_reports(customer_id: int | None = None, batch: int = 200) -> int:

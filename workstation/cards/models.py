@@ -78,6 +78,12 @@ class CardReplacement(db.Model):
     fee_waived: Mapped[bool] = mapped_column(default=False)
     waived_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     waiver_reason: Mapped[str] = mapped_column(Text, default="")
+    # The fee is reserved on the card's account when the customer confirms the order and
+    # debited when the new card is activated (or released if it is waived before then).
+    # Ids in the core-banking system.
+    fee_hold_id: Mapped[int | None] = mapped_column()
+    fee_transaction_id: Mapped[int | None] = mapped_column()
+    fee_charged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(Text, default="")
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     request_key: Mapped[str] = mapped_column(String(64), unique=True)
@@ -104,6 +110,18 @@ class CardReplacement(db.Model):
     @property
     def fee_due(self) -> Decimal:
         return Decimal("0.00") if self.fee_waived else self.fee
+
+    @property
+    def fee_summary(self) -> str:
+        """The fee and where it stands, as staff and the customer see it."""
+        amount = f"{self.fee:.2f} {self.fee_currency}"
+        if self.fee_waived:
+            return f"Waived (was {amount})"
+        if self.fee_charged_at is not None:
+            return f"{amount}, debited from the card's account"
+        if self.fee_hold_id is not None:
+            return f"{amount}, reserved on the card's account until the new card is activated"
+        return amount
 
     def timeline(self) -> list[tuple[str, datetime | None]]:
         """The progress steps that apply to this order, with the time each was reached."""

@@ -10,7 +10,7 @@ from workstation.cards import device, states
 from workstation.cards.common import card_of, clean_key, clean_reason, customer_for, masked
 from workstation.cards.models import REPLACEMENT_LABELS, CardReplacement
 from workstation.cards.settings import confirm_lifetime, replacement_fee
-from workstation.core import CoreBanking
+from workstation.core import CoreBanking, core_banking
 from workstation.customer_auth.service import customer_actor
 from workstation.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workstation.extensions import db
@@ -83,21 +83,13 @@ def _where(order: CardReplacement) -> str:
     return "Delivery to the address on file"
 
 
-def _fee_text(order: CardReplacement) -> str:
-    if order.fee_waived:
-        return f"Waived (was {order.fee:.2f} {order.fee_currency})"
-    return f"{order.fee:.2f} {order.fee_currency}"
-
-
 def _order_details(order: CardReplacement, card: Card) -> list[tuple[str, str]]:
     return [("Card replaced", masked(card)), ("Delivery", _where(order)),
-            ("Fee", _fee_text(order))]
+            ("Fee", order.fee_summary)]
 
 
 def on_replacement_answer(answer: TaskAnswer) -> None:
     """The customer confirmed or declined the order (or let it expire)."""
-    from workstation.core import core_banking
-
     order = db.session.execute(select(CardReplacement).where(
         CardReplacement.id == int(answer.task.subject_id)).with_for_update()
     ).scalar_one_or_none()
@@ -117,6 +109,7 @@ def on_replacement_answer(answer: TaskAnswer) -> None:
 
 def _place_order(order: CardReplacement, core: CoreBanking, actor: audit.Actor) -> None:
     old = db.session.get(Card, order.old_card_id)
+    _reserve_fee(order, core, old)
     issued = core.issue_card(order.customer_id, old.account_id, old.product)
     new_card = db.session.get(Card, issued.card.id)
     states.set_status(new_card, states.NOT_ACTIVATED)
@@ -129,7 +122,43 @@ def _place_order(order: CardReplacement, core: CoreBanking, actor: audit.Actor) 
                          "fee": str(order.fee_due), "currency": order.fee_currency})
     device.notify_customer(actor, order.customer_id, "Replacement card ordered",
                            f"Your new card {masked(new_card)} is ordered. {_where(order)}; "
-                           f"fee {_fee_text(order)}.", (SUBJECT, order.id))
+                           f"fee {order.fee_summary}.", (SUBJECT, order.id))
+
+
+def _reserve_fee(order: CardReplacement, core: CoreBanking, card: Card) -> None:
+    """Hold the fee on the replaced card's account from the customer's confirmation until the
+    new card is activated; an account that cannot cover it refuses the confirmation."""
+    if order.fee_due <= 0:
+        return
+    try:
+        hold = core.place_hold(card.account_id, order.fee_due,
+                               f"Card replacement fee, order {order.id}", None)
+    except Conflict:
+        raise Conflict(f"The account of card {masked(card)} does not have "
+                       f"{order.fee_due:.2f} {order.fee_currency} available for the "
+                       "replacement fee. Add money to it and confirm again, or ask the "
+                       "bank about the fee.") from None
+    order.fee_hold_id = hold.id
+
+
+def complete_on_activation(card: Card, actor: audit.Actor) -> None:
+    """The customer activated a replacement card: its order is done and the fee reserved
+    for it is debited (once, whatever retries happen)."""
+    order = db.session.scalar(select(CardReplacement).where(
+        CardReplacement.new_card_id == card.id).with_for_update())
+    if order is None:
+        return
+    order.status = "activated"
+    order.activated_at = order.closed_at = utcnow()
+    if order.fee_hold_id is None or order.fee_waived:
+        return
+    posting = core_banking().capture_hold(order.fee_hold_id, "Card replacement fee",
+                                          f"card-replacement-{order.id}-fee")
+    order.fee_transaction_id, order.fee_charged_at = posting.id, posting.posted_at
+    audit.record(actor, "card.replacement_fee_debited", customer_id=order.customer_id,
+                 object_type="card_replacement", object_id=order.id,
+                 detail={"amount": str(-posting.amount), "currency": posting.currency,
+                         "transaction_id": posting.id})
 
 
 def _order_of(customer: Customer, replacement_id) -> CardReplacement:
@@ -187,6 +216,8 @@ def waive_fee(actor: audit.Actor, staff: Staff, customer_id: int, replacement_id
     order.fee_waived = True
     order.waived_by_id = staff.id
     order.waiver_reason = reason
+    if order.fee_hold_id is not None:
+        core_banking().release_hold(order.fee_hold_id, "Card replacement fee waived")
     audit.record(actor, "card.replacement_fee_waived", customer_id=customer.id,
                  object_type="card_replacement", object_id=order.id, reason=reason,
                  detail={"fee": str(order.fee), "currency": order.fee_currency})

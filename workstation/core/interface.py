@@ -121,6 +121,10 @@ class CoreBanking(Protocol):
     def release_hold(self, hold_id: int, reason: str) -> HoldInfo:
         """Release a hold (idempotent)."""
 
+    def capture_hold(self, hold_id: int, description: str, reference: str) -> TransactionInfo:
+        """Debit a held amount from its account and end the hold, once: a second call with
+        the same reference returns the first posting. A released hold cannot be captured."""
+
     def set_pin(self, card_id: int, pin: str) -> None:
         """Store a new PIN for a card; only a strong hash is kept."""
 

@@ -284,6 +284,39 @@ class LocalCoreBanking:
             db.session.flush()
         return _hold_info(hold)
 
+    def capture_hold(self, hold_id: int, description: str, reference: str) -> TransactionInfo:
+        hold = db.session.execute(
+            select(Hold).where(Hold.id == hold_id).with_for_update()
+        ).scalar_one_or_none()
+        if hold is None:
+            raise NotFound("Unknown hold.")
+        account = db.session.execute(
+            select(Account).where(Account.id == hold.account_id).with_for_update()
+        ).scalar_one()
+        posted = db.session.scalar(select(AccountTransaction).where(
+            AccountTransaction.account_id == account.id,
+            AccountTransaction.reference == reference))
+        if posted is not None:
+            return _transaction_info(posted, account)
+        if hold.released_at is not None:
+            raise Conflict("The hold was released; there is nothing to capture.")
+        now = utcnow()
+        account.balance -= hold.amount
+        posting = AccountTransaction(
+            account_id=account.id,
+            posted_at=now,
+            amount=-hold.amount,
+            balance_after=account.balance,
+            description=description[:255],
+            channel="fee",
+            reference=reference,
+        )
+        hold.released_at = now
+        hold.release_reason = f"Debited: {description}"[:255]
+        db.session.add(posting)
+        db.session.flush()
+        return _transaction_info(posting, account)
+
     def set_pin(self, card_id: int, pin: str) -> None:
         card = db.session.get(Card, card_id)
         if card is None:
