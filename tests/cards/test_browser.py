@@ -116,13 +116,17 @@ def test_staff_and_customer_in_chromium(live_server, browser, screenshots):
         expect(status).to_have_text("Reported stolen (blocked)", timeout=15000)
         staff_action(staff, card.pan_last4, "replacement", "New card after the theft")
         open_task(mobile, base, "Order a replacement card")
+        expect(mobile.get_by_text("debited when you activate the new card")).to_be_visible()
+        mobile.screenshot(path=screenshots / "cards-mobile-confirm-replacement.png")
         answer_open_task(mobile)
         expect(staff.get_by_test_id("replacement-state").first).to_have_text("Ordered",
                                                                             timeout=15000)
+        expect(staff.get_by_test_id("replacement-fee").first).to_contain_text("reserved")
         staff.screenshot(path=screenshots / "cards-staff-page.png", full_page=True)
         watch.remember_dom(staff)
         mobile.goto(f"{base}/m/cards/")
         expect(mobile.get_by_test_id("m-replacement-status").first).to_have_text("Ordered")
+        expect(mobile.get_by_test_id("m-replacement").first).to_contain_text("reserved")
         mobile.screenshot(path=screenshots / "cards-mobile-cards.png", full_page=True)
         watch.remember_dom(mobile)
 

@@ -66,6 +66,10 @@ def test_fee_is_reserved_on_confirmation_and_debited_once_on_activation(client, 
     phone = phone_of(app, wang)
     order_id = _report_stolen_and_order(client, world, phone, wang)
     assert _account(app, wang).held == 0  # nothing is taken before the customer agrees
+    shown = {d["label"]: d["value"] for d in phone.latest("confirm")["payload"]["details"]}
+    assert shown["Fee"] == "10.00 CNY"
+    assert shown["Payment"].startswith("Reserved on the account of card")
+    assert shown["Payment"].endswith("debited when you activate the new card")
     phone.confirm_latest()
     account = _account(app, wang)
     assert (account.balance, account.held, account.available) == (BALANCE, FEE, BALANCE - FEE)

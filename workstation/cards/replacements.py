@@ -84,8 +84,12 @@ def _where(order: CardReplacement) -> str:
 
 
 def _order_details(order: CardReplacement, card: Card) -> list[tuple[str, str]]:
-    return [("Card replaced", masked(card)), ("Delivery", _where(order)),
-            ("Fee", order.fee_summary)]
+    details = [("Card replaced", masked(card)), ("Delivery", _where(order)),
+               ("Fee", order.fee_summary)]
+    if order.fee_due > 0:
+        details.append(("Payment", f"Reserved on the account of card {masked(card)} when you "
+                                   "confirm; debited when you activate the new card"))
+    return details
 
 
 def on_replacement_answer(answer: TaskAnswer) -> None:
