@@ -34,6 +34,11 @@ SECURITY_HEADERS = {
 }
 
 
+# Pages send this header on requests nobody asked for (a poll, a refresh after a socket
+# event, a panel loading itself): they must not keep an unattended session alive.
+BACKGROUND_HEADER = "X-Background-Refresh"
+
+
 def _now_ts() -> float:
     return datetime.now(UTC).timestamp()
 
@@ -77,7 +82,8 @@ def register_security(app: Flask) -> None:
             if request.headers.get("HX-Request") == "true":
                 return "", 204, {"HX-Redirect": target}
             return redirect(target)
-        session["last_seen"] = _now_ts()
+        if request.headers.get(BACKGROUND_HEADER) != "1":
+            session["last_seen"] = _now_ts()
         if current_user.must_change_password and request.endpoint not in (
             "auth.change_password",
             "auth.logout",

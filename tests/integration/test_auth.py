@@ -104,6 +104,32 @@ def test_idle_session_ends_after_fifteen_minutes(client, world, sign_in):
     assert "without activity" in client.get("/auth/login").get_data(as_text=True)
 
 
+def test_background_refreshes_do_not_keep_an_idle_session_alive(client, world, sign_in):
+    """A page left open polls (the branch desk, an application's status): only what the
+    staff member does counts as activity."""
+    sign_in(world.staff["agent"])
+    background = {"HX-Request": "true", "X-Background-Refresh": "1"}
+    with client.session_transaction() as session:
+        session["last_seen"] -= timedelta(minutes=14).total_seconds()
+        idle_since = session["last_seen"]
+    assert client.get("/", headers=background).status_code == 200  # served, not counted
+    with client.session_transaction() as session:
+        assert session["last_seen"] == idle_since
+        session["last_seen"] -= timedelta(minutes=2).total_seconds()
+    ended = client.get("/", headers=background)
+    assert ended.status_code == 204 and ended.headers["HX-Redirect"] == "/auth/login"
+
+
+def test_what_the_staff_member_does_keeps_the_session_alive(client, world, sign_in):
+    sign_in(world.staff["agent"])
+    with client.session_transaction() as session:
+        session["last_seen"] -= timedelta(minutes=14).total_seconds()
+    assert client.get("/", headers={"HX-Request": "true"}).status_code == 200
+    with client.session_transaction() as session:
+        session["last_seen"] -= timedelta(minutes=2).total_seconds()  # 2 minutes after that
+    assert client.get("/").status_code == 200
+
+
 def test_session_ends_after_twelve_hours_even_when_active(client, world, sign_in):
     sign_in(world.staff["agent"])
     with client.session_transaction() as session:
