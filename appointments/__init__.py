@@ -18,9 +18,11 @@ def init_app(app: Flask) -> None:
     for blueprint in _customer_blueprints():
         app.register_blueprint(blueprint)
     register_commands(app)
-    from appointments.jobs import ensure_reminder_loop
+    from appointments.reminders import send_due_reminders
+    from workstation.jobs import Job, add_job
 
-    app.before_request(lambda: ensure_reminder_loop(app))
+    add_job(app, Job("appointment reminders", send_due_reminders,
+                     "APPOINTMENT_REMINDER_INTERVAL", 60))
 
 
 def _customer_blueprints() -> list:

@@ -10,6 +10,7 @@ from workstation.documents.lifecycle import expire_due_documents
 from workstation.documents.models import Document
 from workstation.documents.printing import format_code
 from workstation.extensions import db
+from workstation.jobs import jobs_of
 from workstation.models import Hold
 
 
@@ -93,3 +94,21 @@ def test_pending_document_does_not_verify(app, client, world, sign_in):
         row.status = "pending_approval"
         db.session.commit()
     assert client.get(f"/verify/{document.verification_code}").status_code == 404
+
+
+def test_the_expiry_job_frees_the_frozen_amount_when_the_certificate_ends(app, client, world,
+                                                                         sign_in):
+    """Each serving process runs the expiry round every few minutes: nobody has to remember
+    the command for the customer's money to be free again."""
+    document = _issue_certificate(app, client, world, sign_in, kind="deposit_certificate",
+                                  amount="500.00", validity_days="1")
+    expiry = jobs_of(app)["certificate expiry"]
+    with app.app_context():
+        available = core_banking().accounts_of(world.customers[0].id)[0].available
+        assert expiry.run() == 0
+        db.session.get(Document, document.id).valid_until = datetime(2026, 3, 1, tzinfo=UTC)
+        db.session.commit()
+        assert expiry.run() == 1
+        assert db.session.get(Document, document.id).status == "expired"
+        freed = core_banking().accounts_of(world.customers[0].id)[0].available
+    assert freed == available + 500

@@ -220,3 +220,24 @@ def test_holds_reduce_the_available_balance_and_cannot_exceed_it(app, world):
         core.release_hold(hold.id, "done")
         db.session.commit()
         assert core.accounts_of(customer.id)[0].available == Decimal("12345.67")
+
+
+def test_a_hold_past_its_expiry_no_longer_reduces_the_available_balance(app, world):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from workstation.core import core_banking
+    from workstation.models import Hold
+    from workstation.types import utcnow
+
+    customer = world.customers[0]
+    with app.app_context():
+        core = core_banking()
+        account = core.accounts_of(customer.id)[0]
+        hold = core.place_hold(account.id, Decimal("300.00"), "certificate",
+                               utcnow() + timedelta(days=1))
+        db.session.commit()
+        assert core.accounts_of(customer.id)[0].available == Decimal("12045.67")
+        db.session.get(Hold, hold.id).expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        assert core.accounts_of(customer.id)[0].available == Decimal("12345.67")

@@ -11,10 +11,9 @@ def init_cards(app: Flask) -> None:
     """Settings, tables, pages, task answer handlers, profile link and commands."""
     from workstation.alerts import init_alerts
     from workstation.cards import models  # noqa: F401  (tables on the metadata)
-    from workstation.cards.answers import on_card_request_answer
+    from workstation.cards.answers import lapse_verbal_reports, on_card_request_answer
     from workstation.cards.api import bp as api_bp
     from workstation.cards.cli import cards_cli
-    from workstation.cards.jobs import ensure_lapse_loop
     from workstation.cards.mobile import bp as mobile_bp
     from workstation.cards.replacements import SUBJECT as REPLACEMENT
     from workstation.cards.replacements import on_replacement_answer
@@ -24,6 +23,7 @@ def init_cards(app: Flask) -> None:
     from workstation.credentials import init_credentials
     from workstation.customer_auth.mobile import MOBILE_HOME_LINKS
     from workstation.customers.extensions import add_profile_link
+    from workstation.jobs import Job, add_job
     from workstation.models import SERVING_ROLES
     from workstation.tasks.handlers import register_answer_handler
 
@@ -39,7 +39,8 @@ def init_cards(app: Flask) -> None:
     if MOBILE_LINK not in MOBILE_HOME_LINKS:
         MOBILE_HOME_LINKS.append(MOBILE_LINK)
     app.cli.add_command(cards_cli)
-    app.before_request(lambda: ensure_lapse_loop(app))
+    add_job(app, Job("verbal loss report lapse", lapse_verbal_reports,
+                     "CARD_VERBAL_SWEEP_INTERVAL", 300))
     _register_document_type()
 
 

@@ -140,7 +140,8 @@ class LocalCoreBanking:
             return {}
         rows = db.session.execute(
             select(Hold.account_id, func.sum(Hold.amount, type_=Money()))
-            .where(Hold.account_id.in_(account_ids), Hold.released_at.is_(None))
+            .where(Hold.account_id.in_(account_ids), Hold.released_at.is_(None),
+                   Hold.expires_at.is_(None) | (Hold.expires_at > utcnow()))
             .group_by(Hold.account_id)
         ).all()
         return {account_id: total for account_id, total in rows}

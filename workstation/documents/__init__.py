@@ -45,7 +45,8 @@ def init_app(app: Flask) -> None:
     from workstation.documents.mobile import bp as mobile_bp
     from workstation.documents.public import bp as public_bp
     from workstation.documents.routes import bp as staff_bp
-    from workstation.documents.settings import apply_settings
+    from workstation.documents.settings import DEFAULT_SETTINGS, apply_settings
+    from workstation.jobs import Job, add_job
 
     apply_settings(app.config)
     register_builtin_types()
@@ -53,7 +54,16 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # bearer clients; customer_required checks CSRF for cookie sessions
     app.cli.add_command(documents_cli)
+    add_job(app, Job("certificate expiry", _expire_due_documents, "DOCUMENTS_EXPIRY_INTERVAL",
+                     DEFAULT_SETTINGS["DOCUMENTS_EXPIRY_INTERVAL"]))
     _link_from_other_screens(app)
+
+
+def _expire_due_documents() -> int:
+    from workstation.core import core_banking
+    from workstation.documents.lifecycle import expire_due_documents
+
+    return expire_due_documents(core_banking())
 
 
 def _link_from_other_screens(app: Flask) -> None:

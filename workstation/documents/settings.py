@@ -20,6 +20,9 @@ DEFAULT_SETTINGS = {
     "DOCUMENTS_CERTIFICATE_VALIDITY_DAYS": 30,
     "DOCUMENTS_CERTIFICATE_MAX_VALIDITY_DAYS": 366,
     "DOCUMENTS_STATEMENT_MAX_DAYS": 731,
+    # Seconds between rounds that end certificates past their validity and release their
+    # holds (0: only `flask documents expire` does it).
+    "DOCUMENTS_EXPIRY_INTERVAL": 300,
     # Amounts above the n-th threshold need n supervisor approvals before issue.
     "DOCUMENTS_APPROVAL_TIERS": {
         "CNY": ["500000.00", "5000000.00"],
@@ -67,6 +70,7 @@ _ENV_PLAIN = (
 _ENV_INT = (
     "DOCUMENTS_RENDER_WORKERS", "DOCUMENTS_CERTIFICATE_VALIDITY_DAYS",
     "DOCUMENTS_CERTIFICATE_MAX_VALIDITY_DAYS", "DOCUMENTS_STATEMENT_MAX_DAYS",
+    "DOCUMENTS_EXPIRY_INTERVAL",
 )
 
 

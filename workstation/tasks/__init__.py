@@ -9,12 +9,13 @@ def register_tasks(app: Flask) -> None:
     """Mount the task API, screens, staff panel, socket events, commands and expiry job."""
     from workstation.customers.extensions import add_profile_panel
     from workstation.extensions import csrf
+    from workstation.jobs import Job, add_job
     from workstation.tasks import models  # noqa: F401  (tables on the metadata)
     from workstation.tasks.api import bp as api_bp
     from workstation.tasks.cli import register_task_commands
     from workstation.tasks.events import register_task_events
-    from workstation.tasks.jobs import ensure_expiry_loop
     from workstation.tasks.mobile import bp as mobile_bp
+    from workstation.tasks.service import expire_due_tasks
     from workstation.tasks.staff import READERS
     from workstation.tasks.staff import bp as staff_bp
 
@@ -25,4 +26,4 @@ def register_tasks(app: Flask) -> None:
     csrf.exempt(api_bp)
     register_task_events()
     register_task_commands(app)
-    app.before_request(lambda: ensure_expiry_loop(app))
+    add_job(app, Job("customer task expiry", expire_due_tasks, "TASK_EXPIRY_INTERVAL", 15))

@@ -12,12 +12,12 @@ from flask_socketio import join_room, leave_room
 from workstation.customers.access import access_basis
 from workstation.errors import DomainError
 from workstation.extensions import db, socketio
+from workstation.jobs import start_jobs
 from workstation.models import Customer
 from workstation.realtime import CUSTOMER_NAMESPACE, STAFF_NAMESPACE
 from workstation.realtime.events import customer_connection, customer_still_signed_in
 from workstation.tasks import service
 from workstation.tasks.delivery import customer_tasks_room, task_wire
-from workstation.tasks.jobs import ensure_expiry_loop
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def _task_id(data: dict) -> str:
 @customer_event
 def sync(connection, data):
     """Replay: every open task after the sequence number the device saw last."""
-    ensure_expiry_loop(current_app._get_current_object())
+    start_jobs(current_app._get_current_object())  # a process that serves only sockets
     after = data.get("after_seq", 0)
     if isinstance(after, bool) or not isinstance(after, int) or after < 0:
         return error_ack("invalid", "'after_seq' must be a whole number, 0 or more.")
