@@ -14,6 +14,7 @@ from appointments import capacity
 from appointments.calendar import get_service, schedule_for, slot_rules
 from appointments.models import Appointment, BranchService, CashCapacity
 from appointments.prepared import build_prepared_request
+from appointments.queries import staff_may_open
 from appointments.reminders import plan_reminders, withdraw_reminders
 from appointments.rules import BookingRefused, CashRequest, check_large_cash, check_slot
 from appointments.settings import current_settings
@@ -177,9 +178,7 @@ def load_for_change(booker: Booker, appointment_id: int) -> Appointment:
         raise NotFound("No such appointment.")
     if booker.staff is None and appt.customer_id != booker.customer_id:
         raise NotFound("No such appointment.")
-    if booker.staff is not None and booker.staff.branch_id != appt.branch_id and (
-        access_basis(booker.staff, appt.customer) is None
-    ):
+    if booker.staff is not None and not staff_may_open(booker.staff, appt):
         raise ReasonRequired("State why you open this customer's record first.")
     return appt
 

@@ -20,9 +20,10 @@ from appointments.calendar import (
 from appointments.models import ACTIVE_STATUSES, Appointment, CashCapacity, CashLoad
 from appointments.rules import day_slots
 from workstation import audit
+from workstation.customers.access import ReasonRequired, access_basis
 from workstation.errors import NotFound
 from workstation.extensions import db
-from workstation.models import Customer
+from workstation.models import Customer, Staff
 from workstation.types import utcnow
 
 
@@ -117,14 +118,26 @@ def cash_needs(branch_id: int, day: date | None = None) -> dict:
     return {"branch": branch, "day": day, "needs": needs}
 
 
-def open_appointment(actor: audit.Actor, appointment_id: int) -> Appointment:
-    """One appointment for a staff page; opening it is recorded as customer data access."""
+def staff_may_open(staff: Staff, appt: Appointment) -> bool:
+    """Staff of the appointment's branch serve it; others need a basis for the customer
+    (their portfolio, serving them now, or a reason they stated)."""
+    return staff.branch_id == appt.branch_id or access_basis(staff, appt.customer) is not None
+
+
+def open_appointment(actor: audit.Actor, staff: Staff, appointment_id: int) -> Appointment:
+    """One appointment for a staff page; opening it is recorded as customer data access, and
+    refused (on record too) to staff who may not open it."""
     appt = db.session.get(Appointment, appointment_id)
     if appt is None:
         raise NotFound("No such appointment.")
+    allowed = staff_may_open(staff, appt)
     audit.record(actor, "appointment.view", customer_id=appt.customer_id,
-                 object_type="appointment", object_id=appt.reference)
+                 object_type="appointment", object_id=appt.reference,
+                 outcome="ok" if allowed else "reason_required")
     db.session.commit()
+    if not allowed:
+        raise ReasonRequired("State why you open this customer's record first.",
+                             customer_id=appt.customer_id)
     return appt
 
 
@@ -149,8 +162,6 @@ def upcoming_for_customer(customer_id: int, now: datetime | None = None) -> list
 
 def customer_for_booking(actor: audit.Actor, staff, customer_id: int | None) -> Customer:
     """The customer a staff member books for; refused (and audited) without an access basis."""
-    from workstation.customers.access import ReasonRequired, access_basis
-
     customer = db.session.get(Customer, customer_id) if customer_id else None
     if customer is None:
         raise NotFound("Unknown customer.", code="customer")

@@ -115,7 +115,10 @@ def slots():
 @roles_required(*VIEW_ROLES)
 def detail(appointment_id: int):
     """One appointment: times in the branch's zone, prepared request, cash, actions."""
-    appt = queries.open_appointment(current_actor(), appointment_id)
+    try:
+        appt = queries.open_appointment(current_actor(), current_user, appointment_id)
+    except ReasonRequired as refused:
+        return redirect(url_for("customers.state_reason", customer_id=refused.customer_id))
     from appointments.checkin import checkin_qr_svg
     from appointments.reminders import pending_reminders
 
@@ -171,7 +174,7 @@ def no_show(appointment_id: int):
 @roles_required(*BOOKING_ROLES)
 def prepare(appointment_id: int):
     """Fill in the service request so the branch has it ready on arrival."""
-    appt = queries.open_appointment(current_actor(), appointment_id)
+    appt = queries.open_appointment(current_actor(), current_user, appointment_id)
     values = {f.name: request.form.get(f"prep_{f.name}", "") for f in form_for(appt.service.kind)}
     booking.update_prepared_request(_staff_booker(), appointment_id, values)
     return _after_change(appointment_id, "Prepared request saved.")
@@ -181,6 +184,6 @@ def prepare(appointment_id: int):
 @roles_required(*VIEW_ROLES)
 def ics(appointment_id: int):
     """The appointment as a calendar file in the branch's time zone."""
-    appt = queries.open_appointment(current_actor(), appointment_id)
+    appt = queries.open_appointment(current_actor(), current_user, appointment_id)
     return Response(appointment_ics(appt), mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{appt.reference}.ics"'})

@@ -167,3 +167,28 @@ def test_supervisor_sets_up_a_closure_and_bad_values_are_refused(client, calenda
     with app.app_context():
         assert db.session.scalar(select(Closure.reason).where(
             Closure.day == __import__("datetime").date(2027, 5, 1))) == "Labour Day"
+
+
+def test_staff_of_another_branch_state_a_reason_before_an_appointment_opens(
+        client, calendars, sign_in, app):
+    from workstation.models import AuditEvent
+
+    sign_in(calendars.world.staff["manager"])
+    book_by_form(client, calendars, app, prep_errand="statement")  # at BJ01, for Wang Fang
+    appt = only_appointment(app)
+    client.post("/auth/logout")
+    sign_in(calendars.world.staff["manager2"])  # SH01, not Wang Fang's manager
+    customer_id = calendars.world.customers[0].id
+    refused = client.get(f"/appointments/{appt.id}")
+    assert refused.status_code == 302
+    assert refused.headers["Location"].endswith(f"/customers/{customer_id}/reason")
+    assert client.get(f"/appointments/{appt.id}/calendar.ics").status_code == 403
+    with app.app_context():
+        outcomes = db.session.scalars(select(AuditEvent.outcome).where(
+            AuditEvent.action == "appointment.view", AuditEvent.object_id == appt.reference)
+            .order_by(AuditEvent.id)).all()
+    assert outcomes == ["reason_required", "reason_required"]  # refusals are on record too
+    client.post(f"/customers/{customer_id}/reason", data={
+        "reason_code": "colleague_cover", "reason_text": "Covering manager1 this week"})
+    page = client.get(f"/appointments/{appt.id}")
+    assert page.status_code == 200 and appt.checkin_code in page.get_data(as_text=True)

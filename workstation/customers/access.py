@@ -27,6 +27,10 @@ MIN_REASON_TEXT = 10
 class ReasonRequired(Forbidden):
     """The record lies outside the staff member's work: a reason must be given first."""
 
+    def __init__(self, message: str, *, customer_id: int | None = None) -> None:
+        super().__init__(message)
+        self.customer_id = customer_id  # whose reason page to send the staff member to
+
 
 BasisCheck = Callable[[Staff, Customer], bool]
 _PROVIDERS_KEY = "customer_access_bases"
