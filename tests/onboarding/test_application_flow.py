@@ -261,3 +261,22 @@ def test_a_supervisor_who_filled_in_a_step_cannot_approve_it(app, client, world,
         "outcome": "reject", "note": "Cannot tell the listed person apart"}).status_code == 302
     with app.app_context():
         assert application(reference).status == "rejected"
+
+
+def test_listing_a_customers_applications_is_on_record_and_needs_a_basis(
+        app, client, world, sign_in):
+    from workstation.models import AuditEvent
+
+    zhang = world.customers[2]  # manager2's customer, at the other branch
+    sign_in(world.staff["agent"])
+    refused = client.get(f"/onboarding/customers/{zhang.id}")
+    assert refused.status_code == 302
+    assert refused.headers["Location"].endswith(f"/customers/{zhang.id}/reason")
+    client.post("/auth/logout")
+    sign_in(world.staff["auditor"])  # reviewers list without a stated reason, on record
+    assert client.get(f"/onboarding/customers/{zhang.id}").status_code == 200
+    with app.app_context():
+        rows = db.session.execute(select(AuditEvent.actor_username, AuditEvent.outcome).where(
+            AuditEvent.action == "onboarding.customer_viewed",
+            AuditEvent.customer_id == zhang.id).order_by(AuditEvent.id)).all()
+    assert [tuple(r) for r in rows] == [("agent1", "reason_required"), ("auditor1", "ok")]

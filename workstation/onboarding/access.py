@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from workstation import audit
 from workstation.customers.access import ReasonRequired, access_basis
 from workstation.errors import NotFound
 from workstation.extensions import db
-from workstation.models import Role, Staff
+from workstation.models import Customer, Role, Staff
 from workstation.onboarding.models import OnboardingApplication
 
 STAFF_ROLES = (Role.AGENT, Role.MANAGER, Role.SUPERVISOR)
+REVIEWERS = (Role.SUPERVISOR, Role.AUDITOR)  # see every application without a stated reason
 
 
 def by_reference(reference: str, *, lock: bool = False) -> OnboardingApplication:
@@ -27,7 +29,7 @@ def by_reference(reference: str, *, lock: bool = False) -> OnboardingApplication
 
 def may_staff_open(staff: Staff, application: OnboardingApplication) -> bool:
     """Supervisors review every application; others their own or their customers'."""
-    if staff.role in (Role.SUPERVISOR, Role.AUDITOR):
+    if staff.role in REVIEWERS:
         return True
     if application.prepared_by_id == staff.id:
         return True
@@ -40,6 +42,23 @@ def for_staff(staff: Staff, reference: str, *, lock: bool = False) -> Onboarding
     if not may_staff_open(staff, application):
         raise ReasonRequired("State why you open this customer's record first.")
     return application
+
+
+def customer_for_staff(actor: audit.Actor, staff: Staff, customer_id: int) -> Customer:
+    """The customer whose applications a staff member lists: audited either way, and
+    ReasonRequired outside their work (reviewers excepted)."""
+    customer = db.session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("No such customer.")
+    allowed = staff.role in REVIEWERS or access_basis(staff, customer) is not None
+    audit.record(actor, "onboarding.customer_viewed", customer_id=customer.id,
+                 object_type="customer", object_id=customer.customer_no,
+                 outcome="ok" if allowed else "reason_required")
+    db.session.commit()
+    if not allowed:
+        raise ReasonRequired("State why you open this customer's record first.",
+                             customer_id=customer.id)
+    return customer
 
 
 def for_customer(customer_id: int, reference: str, *, lock: bool = False) -> OnboardingApplication:

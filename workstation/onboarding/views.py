@@ -57,12 +57,10 @@ def index():
 @roles_required(*READERS)
 def customer_applications(customer_id: int):
     """One customer's applications (linked from the profile), with the start form filled."""
-    customer = db.session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound("No such customer.")
-    if access.access_basis(current_user, customer) is None and \
-            current_user.role not in (Role.SUPERVISOR, Role.AUDITOR):
-        return redirect(url_for("customers.state_reason", customer_id=customer.id))
+    try:
+        customer = access.customer_for_staff(current_actor(), current_user, customer_id)
+    except ReasonRequired as refused:
+        return redirect(url_for("customers.state_reason", customer_id=refused.customer_id))
     rows = queries.applications_of_customer(customer.id)
     return render_template("onboarding/index.html", status="", labels=queries.STATUS_LABELS,
                            applications=rows, customer_no=customer.customer_no,
