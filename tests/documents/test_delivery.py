@@ -29,6 +29,7 @@ def test_issue_sends_a_download_task_that_fetches_the_signed_pdf(app, client, wo
             CustomerTask.customer_id == customer.id, CustomerTask.kind == "download"))
         payload = json.loads(task.payload_json)
         assert task.subject_type == "document" and task.subject_id == str(document.id)
+        assert task.title == f"Certificado de Saldo {document.number}"  # as on the PDF
     assert payload["document_title"] == "Certificado de Saldo"
     web_sign_in(client, app, customer.phone)
     response = client.get(payload["url"])

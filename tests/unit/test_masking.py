@@ -42,3 +42,15 @@ def test_free_text_loses_long_digit_runs(text):
 
 def test_short_numbers_in_free_text_stay():
     assert scrub_digits("call back at 14:30, ticket 4411") == "call back at 14:30, ticket 4411"
+
+
+@pytest.mark.parametrize(("title", "shown"), [
+    ("Deposit Certificate DC-2026-00000001", "Deposit Certificate DC-2026-00000001"),
+    ("Card 6222021234567890 blocked", "Card •••• 7890 blocked"),
+    ("Card 6222-0212-3456-7890 blocked", "Card •••• 7890 blocked"),
+    ("Account 6222021234567890123", "Account •••• 0123"),
+])
+def test_task_titles_hide_card_numbers_but_keep_document_references(title, shown):
+    from workstation.tasks.kinds import hide_long_numbers
+
+    assert hide_long_numbers(title) == shown

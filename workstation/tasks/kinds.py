@@ -20,11 +20,14 @@ MAX_SIGNATURE_BYTES = 300 * 1024
 DECISIONS = ("accept", "decline")
 
 
-_LONG_NUMBER = re.compile(r"\d[\d \-]{10,}\d")
+# A run of 12+ digits (spaces and hyphens between them allowed), unless it follows two capitals
+# and a hyphen: the bank's own references (DC-2026-00000001) are not card or account numbers.
+_LONG_NUMBER = re.compile(r"(?<![A-Z]{2}-)\d[\d \-]{10,}\d")
 
 
 def hide_long_numbers(text: str) -> str:
-    """Card and account numbers (12+ digits) shown by their last four only; dates stay."""
+    """Card and account numbers (12+ digits) shown by their last four only; dates and the
+    bank's document references stay."""
 
     def _mask(match: re.Match) -> str:
         digits = re.sub(r"\D", "", match.group(0))
