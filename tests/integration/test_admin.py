@@ -123,6 +123,39 @@ def test_unlock_lifts_a_lockout(admin_client, app, world):
     assert response.status_code == 302
 
 
+def test_a_lock_that_ran_out_shows_as_over_and_ends_with_the_next_sign_in(admin_client, app,
+                                                                         world):
+    from datetime import timedelta
+
+    from tests.helpers import sign_in
+    from workstation.types import utcnow
+
+    agent = world.staff["agent"]
+    with app.app_context():
+        db.session.get(Staff, agent.id).locked_until = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    row = admin_client.get("/admin/staff").get_data(as_text=True).split(
+        f'data-username="{agent.username}"')[1].split("</tr>")[0]
+    assert "locked until" not in row and "Unlock" not in row and ">active<" in row
+    sign_in(app.test_client(), agent)
+    with app.app_context():
+        assert db.session.get(Staff, agent.id).locked_until is None
+
+
+def test_supervisor_counts_failed_second_factors_with_failed_passwords(app, world):
+    from tests.helpers import sign_in
+
+    agent = world.staff["agent"]
+    stranger = app.test_client()
+    stranger.post("/auth/login", data={"username": agent.username, "password": "wrong"})
+    stranger.post("/auth/login", data={"username": agent.username, "password": agent.password})
+    stranger.post("/auth/second-factor", data={"code": "000000"})
+    supervisor = app.test_client()
+    sign_in(supervisor, world.staff["supervisor"])
+    page = supervisor.get("/").get_data(as_text=True)
+    assert 'data-testid="failed-sign-ins">2<' in page
+
+
 def test_admin_cannot_deactivate_themselves(admin_client, app, world):
     response = admin_client.post(
         f"/admin/staff/{world.staff['admin'].id}/deactivate", follow_redirects=True

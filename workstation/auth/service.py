@@ -64,7 +64,7 @@ def check_password(
     """First factor. Unknown user, wrong password, locked or inactive: one message."""
     staff = _find_staff(username or "")
     matches = password_matches(staff.password_hash if staff else None, password or "")
-    locked = staff is not None and staff.locked_until is not None and staff.locked_until > utcnow()
+    locked = staff is not None and staff.is_locked
     if staff is None or not staff.active or locked or not matches:
         if staff is not None and staff.active and not locked:
             _count_failure(staff, policy)
@@ -97,7 +97,7 @@ def check_second_factor(
     staff = db.session.get(Staff, staff_id)
     if staff is None or not staff.active or staff.totp_secret is None:
         raise SignInFailed(SIGN_IN_FAILED)
-    if staff.locked_until is not None and staff.locked_until > utcnow():
+    if staff.is_locked:
         raise SignInFailed(SIGN_IN_FAILED)
     actor = _as_staff(actor, staff)
     step = totp.matching_step(staff.totp_secret, code, staff.totp_last_step)
@@ -113,6 +113,7 @@ def check_second_factor(
         staff.totp_confirmed_at = utcnow()
         audit.record(actor, "auth.second_factor_enrolled", object_type="staff", object_id=staff.id)
     staff.failed_sign_ins = 0
+    staff.locked_until = None  # a lock that ran out is over
     staff.last_sign_in_at = utcnow()
     audit.record(actor, "auth.sign_in", object_type="staff", object_id=staff.id)
     db.session.commit()

@@ -75,7 +75,7 @@ def supervisor_overview(branch_id: int | None) -> dict:
         "access": recent_out_of_portfolio_access(since_hours=24),
         "failed_sign_ins": db.session.scalar(
             select(func.count(AuditEvent.id)).where(
-                AuditEvent.action == "auth.sign_in",
+                AuditEvent.action.in_(("auth.sign_in", "auth.second_factor")),
                 AuditEvent.outcome == "failed",
                 AuditEvent.occurred_at >= now - timedelta(hours=24),
             )

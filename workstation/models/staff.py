@@ -86,6 +86,11 @@ class Staff(UserMixin, db.Model):
         return self.active
 
     @property
+    def is_locked(self) -> bool:
+        """Locked out after failed sign-ins, until the lock runs out or an admin lifts it."""
+        return self.locked_until is not None and self.locked_until > utcnow()
+
+    @property
     def has_second_factor(self) -> bool:
         return self.totp_secret is not None and self.totp_confirmed_at is not None
 
