@@ -7,31 +7,12 @@
   var root = document.querySelector("[data-live-page]");
   if (!root) { return; }
   var page = root.getAttribute("data-live-page");
-  var alerts = document.getElementById("live-alerts");
 
   // Act as soon as the socket is connected (now, if it already is) and after every reconnect.
   function whenConnected(fn) {
     socket.on("connect", fn);
     if (socket.connected) { fn(); }
   }
-
-  function alertLink(text, href) {
-    if (!alerts) { return; }
-    var p = document.createElement("p");
-    p.className = "flash flash-info";
-    var a = document.createElement("a");
-    a.href = href;
-    a.textContent = text;
-    p.appendChild(a);
-    alerts.appendChild(p);
-  }
-
-  socket.on("live:transfer", function (d) {
-    alertLink(d.from_name + " handed a session to you: " + d.note + " (open)", "/live/sessions/" + d.session_id);
-  });
-  socket.on("live:invite:accepted", function (d) {
-    alertLink(d.customer_name + " accepted your invite (open the session)", "/live/sessions/" + d.session_id);
-  });
 
   if (page === "queue") {
     whenConnected(function () { socket.emit("live:queue:watch", {}, function () {}); });

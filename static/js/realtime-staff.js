@@ -87,6 +87,26 @@
     unchecked.set(status.customer_id, statuses);
     check(status.customer_id);
   });
+  // Live sessions that need this staff member now, whatever page they are on.
+  function alertLink(text, href) {
+    const alerts = document.getElementById("staff-alerts");
+    if (!alerts) return;
+    const line = document.createElement("p");
+    line.className = "flash flash-info";
+    const link = document.createElement("a");
+    link.href = href;
+    link.textContent = text;
+    line.appendChild(link);
+    alerts.appendChild(line);
+  }
+  socket.on("live:invite:accepted", function (d) {
+    alertLink(d.customer_name + " accepted your invite (open the session)",
+              "/live/sessions/" + d.session_id);
+  });
+  socket.on("live:transfer", function (d) {
+    alertLink(d.from_name + " handed a session to you: " + d.note + " (open)",
+              "/live/sessions/" + d.session_id);
+  });
   // Deactivated, second factor reset or signed out in another tab: this page is over too.
   socket.on("signed_out", function () {
     window.location.assign("/auth/login");

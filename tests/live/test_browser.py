@@ -221,7 +221,7 @@ def _invite_fallback_and_supervision(chromium, server, artifacts_dir):
     phone.get_by_test_id("invite-code").fill(code)
     phone.locator("form button[type=submit]").last.click()
     expect(phone).to_have_url(re.compile(r"/m/live/s/\d+$"))
-    desk.locator("#live-alerts a").click()  # "accepted your invite" arrives live
+    desk.locator("#staff-alerts a").click()  # "accepted your invite" arrives live
     expect(desk).to_have_url(re.compile(r"/live/sessions/\d+$"))
 
     phone.get_by_test_id("media-allow").click()

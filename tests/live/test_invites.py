@@ -13,11 +13,11 @@ from workstation.live.models import Invite
 from workstation.types import utcnow
 
 
-def _invite(app, world, customer=0, lifetime="15"):
+def _invite(app, world, customer=0, lifetime="15", message=""):
     manager = staff_client(app, world.staff["manager"])
     page = manager.post("/live/invites", data={
         "customer_id": world.customers[customer].id, "topic": "new_card",
-        "lifetime": lifetime, "message": ""})
+        "lifetime": lifetime, "message": message})
     assert page.status_code == 200, page.get_data(as_text=True)
     html = page.get_data(as_text=True)
     code = re.search(r'data-testid="invite-code">(\d{6})<', html).group(1)
@@ -51,6 +51,25 @@ def test_link_opens_a_confirm_page_then_the_session(app, world):
     assert joined.status_code == 302 and "/m/live/s/" in joined.headers["Location"]
     page = browser.get(joined.headers["Location"]).get_data(as_text=True)
     assert "Use your camera and microphone?" in page
+
+
+def test_the_invite_message_reaches_the_customer_and_the_manager_finds_the_session(app, world):
+    note = "About the mortgage documents you asked for"
+    manager, _code, link = _invite(app, world, message=note)
+    assert note in manager.get("/live/invites").get_data(as_text=True)  # the open invite
+    path = link.split("localhost", 1)[1]
+    browser = customer_web(app, world.customers[0].phone)
+    before = browser.get(path).get_data(as_text=True)
+    assert note in before and "Manager1 invited you to a live session: new card." in before
+    joined = browser.post(path)
+    session_id = int(joined.headers["Location"].rsplit("/", 1)[1])
+    assert note in browser.get(joined.headers["Location"]).get_data(as_text=True)
+    token = customer_token(app, world.customers[0].phone)
+    api = app.test_client().get(f"/api/v1/live/sessions/{session_id}", headers=bearer(token))
+    assert api.json["invite_message"] == note
+    invites_page = manager.get("/live/invites").get_data(as_text=True)
+    assert f'href="/live/sessions/{session_id}"' in invites_page  # "Your live sessions now"
+    assert note not in invites_page.split('data-testid="open-invites"')[1]  # used: not open
 
 
 def test_expired_unknown_and_foreign_invites_are_refused(app, world):

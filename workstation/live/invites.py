@@ -168,6 +168,21 @@ def _open_invited_session(actor: audit.Actor, invite: Invite) -> LiveSession:
     return session
 
 
+def invite_for_link(customer: Customer, token: str) -> Invite | None:
+    """The open invite behind a link, if it is this customer's: what the page before joining
+    tells them (nothing is counted or changed)."""
+    invite = db.session.scalar(select(Invite).where(Invite.token_hash == _digest("t", token)))
+    if invite is None or invite.customer_id != customer.id or invite.used_at \
+            or invite.cancelled_at or invite.expires_at <= utcnow():
+        return None
+    return invite
+
+
+def invite_of_session(session_id: int) -> Invite | None:
+    """The invite a session was opened by, if any."""
+    return db.session.scalar(select(Invite).where(Invite.session_id == session_id))
+
+
 def open_invites(manager_id: int) -> list[Invite]:
     """The manager's invites that can still be used, newest first."""
     return list(db.session.scalars(select(Invite).where(

@@ -88,7 +88,8 @@ def invite_code():
 def invite_link(token: str):
     """An invite link (or scanned QR code): confirm, then join."""
     if request.method == "GET":
-        return render_template("live/mobile/invite.html", token=token)
+        return render_template("live/mobile/invite.html", token=token, topics=TOPICS,
+                               invite=invites.invite_for_link(g.customer, token[:64]))
     try:
         session = invites.redeem_invite(_actor(), g.customer, token=token[:64])
     except DomainError as error:
@@ -105,7 +106,8 @@ def session_page(session_id: int):
     if session.status != "active":
         return redirect(url_for("live_mobile.rate", session_id=session.id))
     return render_template("live/mobile/session.html", session=session,
-                           wording=CONSENT_WORDING, topic=TOPICS.get(session.topic, ""))
+                           wording=CONSENT_WORDING, topic=TOPICS.get(session.topic, ""),
+                           invite=invites.invite_of_session(session.id))
 
 
 @bp.route("/s/<int:session_id>/rate", methods=["GET", "POST"])

@@ -34,6 +34,8 @@ SESSION = {"type": "object", "properties": {
     "id": {"type": "integer"}, "status": {"enum": ["active", "ended"]},
     "topic": {"type": "string"}, "topic_label": {"type": "string"},
     "agent_name": {"type": "string"},
+    "invite_message": {"type": "string", "description": "what the adviser wrote in the invite "
+                       "that opened the session (empty otherwise)"},
     "participants": {"type": "array", "items": {"type": "object", "properties": {
         "name": {"type": "string"}, "role": {"enum": ["agent", "supervisor"]},
         "silent": {"type": "boolean"}}}},

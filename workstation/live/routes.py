@@ -137,7 +137,8 @@ def _invite_page(issued=None, error=None, status=200):
         Customer.manager_id == current_user.id).order_by(Customer.full_name)).all()
     return render_template(
         "live/invites.html", customers=customers, topics=TOPICS, lifetimes=INVITE_LIFETIMES,
-        open_invites=invites.open_invites(current_user.id), issued=issued, error=error,
+        open_invites=invites.open_invites(current_user.id),
+        mine=service.staff_sessions(current_user.id), issued=issued, error=error,
         form=request.form), status
 
 

@@ -6,6 +6,7 @@ from workstation.live import chat
 from workstation.live.catalog import OUTCOMES, TOPICS
 from workstation.live.cobrowse import form_json
 from workstation.live.customer import latest_consent
+from workstation.live.invites import invite_of_session
 from workstation.live.models import LiveSession
 from workstation.live.service import participants_json
 from workstation.live.signaling import ice_servers
@@ -24,6 +25,7 @@ def session_json(session: LiveSession) -> dict:
         "topic": session.topic,
         "topic_label": TOPICS.get(session.topic, session.topic),
         "agent_name": session.agent.full_name,
+        "invite_message": getattr(invite_of_session(session.id), "message", ""),
         "participants": participants_json(session),
         "media_state": session.media_state,
         "consent": {"media": _consent(session.id, "media"),
