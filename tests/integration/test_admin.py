@@ -236,3 +236,24 @@ def test_an_idle_session_cannot_open_a_workstation_socket(app, world):
         session["last_seen"] -= timedelta(minutes=16).total_seconds()
     tab = socketio.test_client(app, namespace="/staff", flask_test_client=http)
     assert not tab.is_connected(namespace="/staff")
+
+
+def test_the_portfolio_page_lists_customers_without_a_manager_to_assign_them(admin_client, app,
+                                                                            world):
+    chen = world.customers[3]  # the world's only customer without a manager
+    page = admin_client.get("/admin/portfolios").get_data(as_text=True)
+    listed = page.split('data-testid="unassigned-customers"')[1].split("</table>")[0]
+    assert chen.customer_no in listed and "Chen Jing" in listed
+    assert world.customers[0].customer_no not in listed
+    assert "Customers without an account manager (1)" in page
+    ticked = admin_client.post("/admin/portfolios", data={
+        "manager_id": str(world.staff["manager2"].id), "customer_numbers": "",
+        "customer_no": chen.customer_no})
+    assert ticked.status_code == 302
+    with app.app_context():
+        assert db.session.get(Customer, chen.id).manager_id == world.staff["manager2"].id
+        listings = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "customer.unassigned_listed")).all()
+    assert listings and '"total": 1' in listings[0].detail
+    assert "Every customer has an account manager." in admin_client.get(
+        "/admin/portfolios").get_data(as_text=True)

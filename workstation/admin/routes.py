@@ -81,24 +81,26 @@ def staff_action(staff_id: int, action: str):
 @bp.route("/portfolios", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def portfolios():
-    """Assign customers to account managers."""
-    context = {"managers": service.managers_with_portfolio_size()}
+    """Assign customers to account managers; the customers who have none."""
     if request.method == "GET":
-        return render_template("admin/portfolios.html", **context)
+        return _portfolios_page()
     manager = request.form.get("manager_id", "")
+    numbers = "\n".join([request.form.get("customer_numbers", ""),
+                         *request.form.getlist("customer_no")])
     try:
         result = service.assign_portfolio(
-            current_actor(),
-            int(manager) if manager.isdigit() else 0,
-            request.form.get("customer_numbers", ""),
-        )
+            current_actor(), int(manager) if manager.isdigit() else 0, numbers)
     except DomainError as error:
-        return (
-            render_template("admin/portfolios.html", error=error.message, **context),
-            error.status_code,
-        )
+        return _portfolios_page(error.message, error.status_code)
     if result.unknown:
         message = "Nothing was assigned. Unknown customer numbers: " + ", ".join(result.unknown)
-        return render_template("admin/portfolios.html", error=message, **context), 422
+        return _portfolios_page(message, 422)
     flash(f"{len(result.assigned)} customer(s) assigned.", "success")
     return redirect(url_for("admin.portfolios"))
+
+
+def _portfolios_page(error: str = "", status: int = 200):
+    return render_template(
+        "admin/portfolios.html", error=error, managers=service.managers_with_portfolio_size(),
+        unassigned=service.unassigned_customers(current_actor()),
+        picked=set(request.form.getlist("customer_no"))), status

@@ -150,6 +150,30 @@ def managers_with_portfolio_size() -> list[tuple[Staff, int]]:
     return [(staff, count) for staff, count in rows]
 
 
+UNASSIGNED_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    """Customers without an account manager: the first of them, and how many there are."""
+
+    customers: list[Customer]
+    total: int
+
+
+def unassigned_customers(actor: audit.Actor) -> Unassigned:
+    """The customers no account manager looks after, by home branch (the listing is audited)."""
+    waiting = select(Customer).where(Customer.manager_id.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(waiting.subquery()))
+    customers = list(db.session.scalars(
+        waiting.outerjoin(Branch, Branch.id == Customer.home_branch_id)
+        .order_by(Branch.code, Customer.customer_no).limit(UNASSIGNED_SHOWN)))
+    audit.record(actor, "customer.unassigned_listed", object_type="customer",
+                 detail={"shown": len(customers), "total": total})
+    db.session.commit()
+    return Unassigned(customers, total)
+
+
 def assign_portfolio(actor: audit.Actor, manager_id: int, customer_numbers: str) -> PortfolioResult:
     """Give customers (by customer number) to an account manager; all or nothing."""
     manager = db.session.get(Staff, manager_id)
