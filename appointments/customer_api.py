@@ -13,6 +13,7 @@ from appointments.web import parse_day, parse_start
 from workstation.customer_auth.api import json_body, text_field
 from workstation.customer_auth.decorators import customer_required
 from workstation.errors import ValidationFailed
+from workstation.types import DB_INT_MAX, whole_number
 
 api_bp = Blueprint("appointments_api", __name__, url_prefix="/api/v1/appointments")
 
@@ -38,8 +39,8 @@ def appointment_json(appt) -> dict:
 
 def _int_field(body: dict, name: str) -> int:
     value = body.get(name)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValidationFailed(f"'{name}' must be an integer.")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= DB_INT_MAX:
+        raise ValidationFailed(f"'{name}' must be a whole number.")
     return value
 
 
@@ -63,7 +64,7 @@ def branches():
 def slots():
     """Slots of a service on a branch-local day with free seats."""
     raw = request.args.get("service_id", "")
-    service = calendar.get_service(int(raw) if raw.isdigit() and len(raw) < 10 else None)
+    service = calendar.get_service(whole_number(raw))
     day = parse_day(request.args.get("date"), today_at(service.branch))
     return jsonify({"service_id": service.id, "date": day.isoformat(), "slots": [
         {"starts_at": s.starts_at.isoformat(), "local": s.local.isoformat(), "free": s.free,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from flask import g, request
 
@@ -34,7 +33,9 @@ def cash_request(amount, currency, purpose, source) -> CashRequest | None:
     """A cash request from submitted values, or None when no amount was given."""
     if amount in (None, ""):
         return None
-    text = amount if isinstance(amount, str) else str(Decimal(str(amount)))
+    if isinstance(amount, bool) or not isinstance(amount, str | int | float):
+        raise ValidationFailed("Give the cash amount as a number, e.g. 60000.00.", code="amount")
+    text = amount if isinstance(amount, str) else str(amount)
     if not isinstance(currency, str) or len(currency.strip()) != 3:
         raise ValidationFailed("Give the currency as a three-letter code.", code="currency")
     return CashRequest(parse_amount(text), currency.strip().upper(), str(purpose or ""),

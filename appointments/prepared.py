@@ -8,6 +8,7 @@ from datetime import datetime
 
 from workstation.errors import ValidationFailed
 from workstation.masking import scrub_digits
+from workstation.types import is_digits
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,10 @@ def form_for(kind: str) -> tuple[FormField, ...]:
 def build_prepared_request(kind: str, values: dict, now: datetime) -> str:
     """Validate submitted fields; '' when nothing was filled in, else the stored JSON."""
     fields = form_for(kind)
-    cleaned = {f.name: str(values.get(f.name, "") or "").strip() for f in fields}
+    wrong = [f.label for f in fields if not isinstance(values.get(f.name) or "", str)]
+    if wrong:
+        raise ValidationFailed(f"Prepared request: '{wrong[0]}' must be text.", code="prepared")
+    cleaned = {f.name: (values.get(f.name) or "").strip() for f in fields}
     if not any(cleaned.values()):
         return ""
     for f in fields:
@@ -76,7 +80,7 @@ def build_prepared_request(kind: str, values: dict, now: datetime) -> str:
                 code="prepared",
             )
     if "account_last4" in cleaned and cleaned["account_last4"] and not (
-        cleaned["account_last4"].isdigit() and len(cleaned["account_last4"]) == 4
+        is_digits(cleaned["account_last4"]) and len(cleaned["account_last4"]) == 4
     ):
         raise ValidationFailed("Prepared request: give exactly the last 4 digits.", code="prepared")
     cleaned = {k: scrub_digits(v) if k != "account_last4" else v for k, v in cleaned.items()}

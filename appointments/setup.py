@@ -14,6 +14,7 @@ from appointments.rules import parse_amount
 from workstation import audit
 from workstation.errors import Conflict, NotFound, ValidationFailed
 from workstation.extensions import db
+from workstation.types import whole_number
 
 SERVICE_LIMITS = {
     "slot_minutes": (5, 480),
@@ -90,12 +91,12 @@ def remove_closure(actor: audit.Actor, closure_id: int) -> None:
 def _service_values(form: dict) -> dict:
     values = {}
     for name, (low, high) in SERVICE_LIMITS.items():
-        raw = str(form.get(name, "")).strip()
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        number = whole_number(str(form.get(name, "")).strip(), high)
+        if number is None or number < low:
             label = name.replace("_", " ")
             raise ValidationFailed(f"{label.capitalize()} must be a whole number from {low} "
                                    f"to {high}.", code=name)
-        values[name] = int(raw)
+        values[name] = number
     return values
 
 

@@ -10,6 +10,7 @@ from appointments.models import SERVICE_KINDS
 from appointments.prepared import read_prepared_request
 from workstation.errors import ValidationFailed
 from workstation.models import Role
+from workstation.types import whole_number
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
@@ -19,14 +20,26 @@ SETUP_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+# The calendar's reach: dates outside it are refused before any date arithmetic runs off the
+# end of the calendar (a week after 9999-12-31 does not exist).
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def _within_reach(day: date, message: str, code: str) -> None:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValidationFailed(message, code=code)
+
+
 def parse_day(text: str | None, default: date) -> date:
     """A YYYY-MM-DD date from a query or form, or the default when empty."""
     if not text:
         return default
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValidationFailed("Enter the date as YYYY-MM-DD.", code="date") from None
+    _within_reach(day, f"Choose a date from {EARLIEST_DAY} to {LATEST_DAY}.", "date")
+    return day
 
 
 def parse_start(text: str | None) -> datetime:
@@ -37,13 +50,13 @@ def parse_start(text: str | None) -> datetime:
         raise ValidationFailed("Choose one of the offered slots.", code="slot") from None
     if moment.tzinfo is None:
         raise ValidationFailed("Choose one of the offered slots.", code="slot")
+    _within_reach(moment.date(), "Choose one of the offered slots.", "slot")
     return moment
 
 
 def form_int(name: str) -> int | None:
     """An integer form or query field, or None."""
-    raw = (request.values.get(name) or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return whole_number((request.values.get(name) or "").strip())
 
 
 @bp.app_template_filter("branch_time")

@@ -1,4 +1,5 @@
-"""Column types: timezone-aware UTC times and exact money amounts on every database."""
+"""Column types: timezone-aware UTC times and exact money amounts on every database; the
+checks that turn typed digits into numbers those columns can hold."""
 
 from __future__ import annotations
 
@@ -9,6 +10,21 @@ from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
+DB_INT_MAX = 2**63 - 1  # the largest integer PostgreSQL's BIGINT and SQLite hold
+
+
+def is_digits(text: object) -> bool:
+    """Only the ASCII digits 0-9: str.isdigit() alone also takes '²' or '١', which int()
+    refuses or reads as other numbers."""
+    return isinstance(text, str) and text.isascii() and text.isdigit()
+
+
+def whole_number(text: object, limit: int = DB_INT_MAX) -> int | None:
+    """A whole number from 0 to `limit` written in ASCII digits, or None."""
+    if not is_digits(text) or len(text) > len(str(limit)):
+        return None
+    value = int(text)
+    return value if value <= limit else None
 
 
 def utcnow() -> datetime:

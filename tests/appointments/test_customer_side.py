@@ -120,3 +120,28 @@ def test_every_api_route_is_documented(app):
     routes = {r.rule.replace("<int:appointment_id>", "{appointment_id}")
               for r in app.url_map.iter_rules() if r.endpoint.startswith("appointments_api.")}
     assert routes == set(OPENAPI_PATHS)
+
+
+def test_odd_values_from_a_client_are_refused_with_the_reason(client, app, calendars):
+    token = api_sign_in(client, app, calendars.world.customers[0].phone)["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    service_id, start = slot(app, calendars)
+    cash_id, cash_start = slot(app, calendars, "large_cash")
+    for day in ("9999-12-31", "0001-01-01"):
+        far = client.get(f"/api/v1/appointments/slots?service_id={service_id}&date={day}",
+                         headers=headers)
+        assert far.status_code == 422 and "Choose a date from" in far.json["detail"]
+    huge = "9" * 30
+    for body, words in (
+        ({"service_id": service_id, "starts_at": "9999-12-31T23:59:00+00:00"}, "offered slots"),
+        ({"service_id": int(huge), "starts_at": start.isoformat()}, "whole number"),
+        ({"service_id": cash_id, "starts_at": cash_start.isoformat(),
+          "cash": {"amount": [1], "currency": "CNY"}}, "cash amount"),
+        ({"service_id": service_id, "starts_at": start.isoformat(),
+          "prepared": {"errand": {"a": 1}}}, "must be text"),
+    ):
+        refused = client.post("/api/v1/appointments", headers=headers, json=body)
+        assert refused.status_code == 422 and words in refused.json["detail"], refused.json
+    web_sign_in(client, app, calendars.world.customers[0].phone)
+    assert client.get("/m/appointments/new?date=9999-12-31").status_code == 422
+    assert count(app) == 0

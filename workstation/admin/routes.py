@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from workstation.admin import service
 from workstation.errors import DomainError
 from workstation.models import Role
+from workstation.types import whole_number
 from workstation.web import current_actor, roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -25,7 +26,7 @@ def _new_staff_from_form() -> service.NewStaff:
         username=request.form.get("username", ""),
         full_name=request.form.get("full_name", ""),
         role=request.form.get("role", ""),
-        branch_id=int(branch) if branch.isdigit() else None,
+        branch_id=whole_number(branch),
         password=request.form.get("password", ""),
     )
 
@@ -89,7 +90,7 @@ def portfolios():
                          *request.form.getlist("customer_no")])
     try:
         result = service.assign_portfolio(
-            current_actor(), int(manager) if manager.isdigit() else 0, numbers)
+            current_actor(), whole_number(manager) or 0, numbers)
     except DomainError as error:
         return _portfolios_page(error.message, error.status_code)
     if result.unknown:

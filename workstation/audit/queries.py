@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from workstation.extensions import db
 from workstation.models import AuditEvent, Customer
+from workstation.types import whole_number
 
 PAGE_SIZE = 50
 
@@ -26,7 +27,7 @@ class AuditFilters:
             action=args.get("action", "").strip()[:64],
             username=args.get("username", "").strip()[:64],
             customer_no=args.get("customer_no", "").strip()[:16],
-            before_id=int(before) if before.isdigit() else None,
+            before_id=whole_number(before),
         )
 
 

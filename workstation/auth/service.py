@@ -16,7 +16,7 @@ from workstation.extensions import db
 from workstation.models import Staff
 from workstation.realtime import STAFF_NAMESPACE, staff_room
 from workstation.realtime.after_commit import emit_after_commit
-from workstation.types import utcnow
+from workstation.types import is_digits, utcnow
 
 SIGN_IN_FAILED = (
     "Sign-in failed. Check your username and password. "
@@ -173,7 +173,7 @@ _SIGNED_IN_STAFF = (select(Staff).options(joinedload(Staff.branch))
 def load_signed_in_staff(cookie_id: str) -> Staff | None:
     """The staff member a session belongs to, if the account is active and the session current."""
     staff_id, _, version = (cookie_id or "").partition(":")
-    if not (staff_id.isdigit() and version.isdigit()):
+    if not (is_digits(staff_id) and is_digits(version)):
         return None
     staff = db.session.execute(_SIGNED_IN_STAFF, {"staff_id": int(staff_id)}).scalar()
     if staff is None or not staff.active or staff.session_version != int(version):

@@ -7,6 +7,8 @@ import time
 import pyotp
 import segno
 
+from workstation.types import is_digits
+
 ISSUER = "Cloud Outlet Workstation"
 
 
@@ -31,7 +33,7 @@ def matching_step(secret: str, code: str, last_step: int | None, at: float | Non
     A step at or before `last_step` is refused, so a code cannot be used twice.
     """
     code = (code or "").strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    if not (is_digits(code) and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     now = time.time() if at is None else at

@@ -7,6 +7,8 @@ import secrets
 
 from stdnum import luhn
 
+from workstation.types import is_digits
+
 DEFAULT_BIN = "622202"
 CARD_LENGTH = 16
 
@@ -24,7 +26,7 @@ def new_card_number(bin_prefix: str = DEFAULT_BIN, rng: random.Random | None = N
 
 def is_valid_card_number(number: str) -> bool:
     """Whether a card number has 13-19 digits and a valid Luhn check digit."""
-    return number.isdigit() and 13 <= len(number) <= 19 and luhn.is_valid(number)
+    return is_digits(number) and 13 <= len(number) <= 19 and luhn.is_valid(number)
 
 
 def new_account_number(branch_code: str = "0000", rng: random.Random | None = None) -> str:

@@ -6,6 +6,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from workstation.types import is_digits
+
 PIN_LENGTH = 6
 PASSWORD_MIN = 10
 PASSWORD_MAX = 64
@@ -30,8 +32,7 @@ def _is_straight(digits: str) -> bool:
 
 def check_pin(pin: str, birth: date | None) -> None:
     """A 6-digit PIN: not all the same digit, not a straight run, not the birth date."""
-    if not isinstance(pin, str) or len(pin) != PIN_LENGTH or not pin.isascii() \
-            or not pin.isdigit():
+    if not is_digits(pin) or len(pin) != PIN_LENGTH:
         raise RuleBroken(f"The PIN must be exactly {PIN_LENGTH} digits.")
     if len(set(pin)) == 1:
         raise RuleBroken("The PIN must not repeat one digit (like 111111).")

@@ -11,7 +11,7 @@ from workstation.documents.registry import PrepareRequest
 from workstation.errors import ValidationFailed
 from workstation.masking import MASK, mask_tail
 from workstation.models import Customer
-from workstation.types import to_money
+from workstation.types import to_money, whole_number
 
 MAX_AMOUNT = Decimal("999999999999.99")
 
@@ -72,9 +72,10 @@ def parse_int(value: str | None, label: str, default: int, low: int, high: int) 
     value = (value or "").strip()
     if not value:
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    number = whole_number(value, high)
+    if number is None or number < low:
         raise ValidationFailed(f"The {label} must be a whole number from {low} to {high}.")
-    return int(value)
+    return number
 
 
 def pick_account(request: PrepareRequest) -> AccountInfo:

@@ -7,6 +7,9 @@ from flask_login import current_user, login_required
 
 from workstation.home import service
 from workstation.models import Role
+from workstation.types import whole_number
+
+MAX_PAGE = 100_000  # beyond any portfolio; keeps the offset a number the database holds
 
 bp = Blueprint("home", __name__)
 
@@ -19,13 +22,13 @@ def index():
     if role == Role.AUDITOR:
         return redirect(url_for("audit.log"))
     if role == Role.MANAGER:
-        page = request.args.get("page", "1")
-        customers, total = service.portfolio(current_user.id, int(page) if page.isdigit() else 1)
+        page = whole_number(request.args.get("page", "1"), MAX_PAGE) or 1
+        customers, total = service.portfolio(current_user.id, page)
         return render_template(
             "home/manager.html",
             customers=customers,
             total=total,
-            page=int(page) if page.isdigit() else 1,
+            page=page,
             page_size=service.PAGE_SIZE,
         )
     if role == Role.SUPERVISOR:

@@ -12,6 +12,7 @@ from workstation.live import chat, notify
 from workstation.live.catalog import COMMENT_MAX_CHARS, CONSENT_VERSION, CONSENT_WORDING
 from workstation.live.models import ConsentRecord, LiveSession, SessionRating
 from workstation.live.service import require_active, session_for_customer
+from workstation.types import whole_number
 
 MEDIA_STATES = {
     "ready": "",
@@ -90,11 +91,14 @@ def rate_session(actor: audit.Actor, customer_id: int, session_id: object, score
     session = session_for_customer(customer_id, session_id)
     if session.status != "ended":
         raise Conflict("You can rate the session once it has ended.", code="session_active")
-    if isinstance(score, str) and score.strip().isdigit():
-        score = int(score)
+    if isinstance(score, str):
+        score = whole_number(score.strip(), 5)
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         raise ValidationFailed("Choose from 1 to 5 stars.", code="bad_score")
-    comment = comment if isinstance(comment, str) else ""
+    if comment is None:
+        comment = ""
+    if not isinstance(comment, str):
+        raise ValidationFailed("A comment is text.", code="bad_comment")
     if len(comment) > COMMENT_MAX_CHARS:
         raise ValidationFailed(f"A comment can have at most {COMMENT_MAX_CHARS} characters.")
     if db.session.scalar(select(SessionRating.id).where(SessionRating.session_id == session.id)):

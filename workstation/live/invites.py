@@ -25,7 +25,7 @@ from workstation.live.catalog import (
 )
 from workstation.live.models import Invite, InviteAttempt, LiveSession, SessionParticipant
 from workstation.models import Customer, Role, Staff
-from workstation.types import utcnow
+from workstation.types import is_digits, utcnow
 
 
 class InviteRefused(DomainError):
@@ -130,7 +130,7 @@ def redeem_invite(actor: audit.Actor, customer: Customer, *, token: str = "",
     code = (code or "").strip().replace(" ", "")
     if token:
         invite = db.session.scalar(select(Invite).where(Invite.token_hash == _digest("t", token)))
-    elif len(code) == 6 and code.isdigit():
+    elif len(code) == 6 and is_digits(code):
         invite = db.session.scalar(select(Invite).where(
             Invite.code_hash == _digest("c", code)).order_by(Invite.id.desc()))
     else:

@@ -11,6 +11,7 @@ from workstation.extensions import db
 from workstation.live import board, chat, invites, queue, service
 from workstation.live.catalog import INVITE_LIFETIMES, OUTCOMES, SHARED_FORMS, TOPICS
 from workstation.models import Customer, Role, Staff
+from workstation.types import whole_number
 from workstation.web import current_actor, render_page_or_fragment, roles_required
 
 bp = Blueprint("live", __name__, url_prefix="/live")
@@ -87,7 +88,7 @@ def transfer(session_id: int):
     raw = request.form.get("to_staff_id", "")
     try:
         move = service.transfer(current_actor(), current_user, session_id,
-                                int(raw) if raw.isdigit() else None, request.form.get("note", ""))
+                                whole_number(raw), request.form.get("note", ""))
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("live.room", session_id=session_id))
@@ -149,7 +150,7 @@ def create_invite():
     raw = request.form.get("customer_id", "")
     try:
         issued = invites.create_invite(
-            current_actor(), current_user, int(raw) if raw.isdigit() else 0,
+            current_actor(), current_user, whole_number(raw) or 0,
             request.form.get("topic", ""), request.form.get("lifetime", ""),
             request.form.get("message", ""))
     except DomainError as error:

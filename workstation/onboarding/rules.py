@@ -13,6 +13,7 @@ from stdnum.cn import ric
 
 from workstation.errors import ValidationFailed
 from workstation.onboarding.settings import OnboardingSettings
+from workstation.types import is_digits
 
 OCCUPATIONS = {
     "employee": "Employee",
@@ -131,7 +132,7 @@ def check_bound_account(number_raw: str, holder: str, bank: str, applicant: str,
     number = re.sub(r"[\s-]", "", number_raw or "")
     if not (bank or "").strip():
         raise ValidationFailed("Enter the bank that holds your type I account.")
-    if not number.isdigit() or not 16 <= len(number) <= 19 or not luhn.is_valid(number):
+    if not is_digits(number) or not 16 <= len(number) <= 19 or not luhn.is_valid(number):
         raise ValidationFailed("The bound card or account number is not valid (check digit).")
     if any(number.startswith(b) for b in settings.own_bins):
         raise ValidationFailed("Bind a type I account held at another bank, not at ours.")

@@ -26,7 +26,7 @@ from workstation.onboarding.models import (
     OnboardingDocument,
 )
 from workstation.onboarding.settings import current_settings
-from workstation.types import utcnow
+from workstation.types import DB_INT_MAX, is_digits, utcnow, whole_number
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 SLOT_LABELS = {"id_front": "ID card, front", "id_back": "ID card, back", "selfie": "Selfie"}
@@ -195,7 +195,7 @@ def save_address(actor: audit.Actor, application: OnboardingApplication, form) -
         raise ValidationFailed("Enter the street address (at least 5 characters).")
     if not 2 <= len(city) <= 80:
         raise ValidationFailed("Enter the city.")
-    if not (postcode.isdigit() and len(postcode) == 6):
+    if not (is_digits(postcode) and len(postcode) == 6):
         raise ValidationFailed("The postcode has 6 digits.")
     application.address_line, application.city, application.postcode = line, city, postcode
     _mark_done(application, "address")
@@ -253,10 +253,9 @@ def save_account(actor: audit.Actor, application: OnboardingApplication, form) -
 
 
 def _pickup_branch(raw) -> int:
-    try:
-        branch = db.session.get(Branch, int(raw))
-    except (TypeError, ValueError):
-        branch = None
+    number = raw if isinstance(raw, int) and not isinstance(raw, bool) else whole_number(raw)
+    branch = db.session.get(Branch, number) if number is not None and \
+        0 < number <= DB_INT_MAX else None
     if branch is None or not branch.active:
         raise ValidationFailed("Choose the branch where you collect the card.")
     return branch.id

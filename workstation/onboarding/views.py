@@ -16,6 +16,7 @@ from workstation.models import SERVING_ROLES, Customer, Role
 from workstation.onboarding import access, decisions, fulfilment, queries, service, watchlist
 from workstation.onboarding.models import DOCUMENT_SLOTS
 from workstation.onboarding.page import detail_context
+from workstation.types import whole_number
 from workstation.web import current_actor, is_htmx, render_page_or_fragment, roles_required
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
@@ -88,8 +89,9 @@ def start():
 def _customer_from_form() -> Customer:
     number = (request.form.get("customer_no") or "").strip().upper()[:16]
     query = select(Customer).where(Customer.customer_no == number)
-    if not number and (request.form.get("customer_id") or "").isdigit():
-        query = select(Customer).where(Customer.id == int(request.form["customer_id"]))
+    customer_id = whole_number(request.form.get("customer_id"))
+    if not number and customer_id is not None:
+        query = select(Customer).where(Customer.id == customer_id)
     customer = db.session.scalar(query)
     if customer is None:
         raise NotFound("No customer with that number.")

@@ -10,6 +10,7 @@ from workstation.errors import ValidationFailed
 from workstation.tasks import service
 from workstation.tasks.delivery import task_wire
 from workstation.tasks.kinds import MAX_UPLOAD_BYTES, FileIn
+from workstation.types import whole_number
 from workstation.web import client_ip
 
 bp = Blueprint("tasks_api", __name__, url_prefix="/api/v1/customer/tasks")
@@ -37,10 +38,10 @@ def _refused(error: service.TaskRefused):
 @customer_required
 def list_tasks():
     """Open tasks, oldest first; ?after_seq=N gives only those after N (the replay)."""
-    after = request.args.get("after_seq", "0")
-    if not after.isdigit():
+    after = whole_number(request.args.get("after_seq", "0"))
+    if after is None:
         raise ValidationFailed("'after_seq' must be a whole number, 0 or more.")
-    tasks = service.tasks_after(g.customer.id, int(after))
+    tasks = service.tasks_after(g.customer.id, after)
     return jsonify(tasks=[task_wire(t) for t in tasks])
 
 

@@ -14,11 +14,12 @@ from workstation.extensions import db
 from workstation.models import Customer
 from workstation.tasks import service
 from workstation.tasks.delivery import task_wire
+from workstation.types import whole_number
 
 
 def _customer(ref: str) -> Customer:
     query = select(Customer).where(or_(Customer.customer_no == ref,
-                                       Customer.id == (int(ref) if ref.isdigit() else -1)))
+                                       Customer.id == (whole_number(ref) or -1)))
     customer = db.session.scalar(query)
     if customer is None:
         raise click.ClickException(f"No customer {ref!r} (give a customer number or id).")

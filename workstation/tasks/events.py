@@ -18,6 +18,7 @@ from workstation.realtime import CUSTOMER_NAMESPACE, STAFF_NAMESPACE
 from workstation.realtime.events import customer_connection, customer_still_signed_in
 from workstation.tasks import service
 from workstation.tasks.delivery import customer_tasks_room, task_wire
+from workstation.types import DB_INT_MAX
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def sync(connection, data):
     """Replay: every open task after the sequence number the device saw last."""
     start_jobs(current_app._get_current_object())  # a process that serves only sockets
     after = data.get("after_seq", 0)
-    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= DB_INT_MAX:
         return error_ack("invalid", "'after_seq' must be a whole number, 0 or more.")
     tasks = [task_wire(t) for t in service.tasks_after(connection.customer_id, after)]
     return {"ok": True, "tasks": tasks}

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from workstation.errors import ValidationFailed
 from workstation.masking import mask_tail
+from workstation.types import is_digits
 
 UPLOAD_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n",
                 "application/pdf": b"%PDF-"}
@@ -161,7 +162,7 @@ def _secret_answer(payload: dict, data: dict) -> Checked:
     if secret != repeat:
         raise WrongAnswer("The two entries are not the same.")
     if payload["secret_type"] == PIN:
-        if len(secret) != payload["length"] or not secret.isdigit():
+        if len(secret) != payload["length"] or not is_digits(secret):
             raise WrongAnswer(f"The PIN must be exactly {payload['length']} digits.")
         steps = {int(b) - int(a) for a, b in zip(secret, secret[1:], strict=False)}
         if len(set(secret)) == 1 or steps in ({1}, {-1}):
@@ -230,7 +231,7 @@ def _upload_answer(payload: dict, data: dict) -> Checked:
 
 def _code_answer(payload: dict, data: dict) -> Checked:
     code = data.get("code")
-    if not isinstance(code, str) or not code.isdigit() or len(code) != payload["length"]:
+    if not is_digits(code) or len(code) != payload["length"]:
         raise WrongAnswer(f"Enter the {payload['length']}-digit code.")
     return Checked(stored={"code_entered": True}, private={"code": code})
 
