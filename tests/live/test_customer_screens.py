@@ -36,6 +36,28 @@ def test_get_help_queue_session_and_rating_screens(app, world):
     assert 'data-testid="topic-card"' in phone.get("/m/live/").get_data(as_text=True)
 
 
+def test_an_unrated_session_is_offered_for_rating_but_never_stands_in_the_way(app, world):
+    set_staff(app, world.staff["agent"].id, skills="password")
+    phone = customer_web(app, world.customers[0].phone)
+    phone.post("/m/live/queue", data={"topic": "password"})
+    desk = staff_client(app, world.staff["agent"])
+    session_id = int(desk.post("/live/queue/take").headers["Location"].rsplit("/", 1)[1])
+    desk.post(f"/live/sessions/{session_id}/end", data={"outcome": "resolved"})
+    rate_page = phone.get(f"/m/live/s/{session_id}/rate").get_data(as_text=True)
+    assert 'data-testid="skip-rating"' in rate_page  # "Not now"
+    start = phone.get("/m/live/")
+    assert start.status_code == 200  # the topics, not the rating page
+    assert f'href="/m/live/s/{session_id}/rate"' in start.get_data(as_text=True)
+    assert phone.post("/m/live/queue", data={"topic": "password"}).headers["Location"] \
+        == "/m/live/queue"
+    waiting = phone.get("/m/live/queue")
+    assert waiting.status_code == 200 and 'data-testid="queue-position">1<' in \
+        waiting.get_data(as_text=True)
+    token = customer_token(app, world.customers[0].phone)
+    status = app.test_client().get("/api/v1/live/queue", headers=bearer(token)).json
+    assert status["session_id"] is None and status["queue"]["position"] == 1
+
+
 def test_customer_screens_need_sign_in_and_a_csrf_token(app, world):
     anonymous = app.test_client()
     assert anonymous.get("/m/live/").headers["Location"].startswith("/m/sign-in")

@@ -42,7 +42,7 @@ def config():
 def queue_status():
     """The customer's place in the queue (a check-in: poll at least every minute), or the
     current session."""
-    current = service.current_session_of(g.customer.id)
+    current = service.active_session_of(g.customer.id)
     entry = queue.check_in(g.customer.id)
     return jsonify({
         "session_id": current.id if current else None,

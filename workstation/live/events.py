@@ -151,7 +151,7 @@ def staff_signal(payload: dict):
 def customer_queue_status(payload: dict):
     """The customer's place in the queue (also a check-in), or the session opened for them."""
     customer_id = _customer_id()
-    current = service.current_session_of(customer_id)
+    current = service.active_session_of(customer_id)
     if current is not None:
         return {"session_id": current.id, "status": current.status}
     entry = queue.check_in(customer_id)

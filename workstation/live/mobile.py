@@ -23,13 +23,19 @@ def _actor():
 @bp.get("/")
 @customer_required
 def start():
-    """Get help: back into a running session or the queue, else pick a topic."""
-    current = service.current_session_of(g.customer.id)
+    """Get help: back into a running session or the queue, else pick a topic (and the last
+    session may be rated)."""
+    current = service.active_session_of(g.customer.id)
     if current is not None:
         return redirect(url_for("live_mobile.session_page", session_id=current.id))
     if queue.waiting_entry(g.customer.id) is not None:
         return redirect(url_for("live_mobile.queue_page"))
-    return render_template("live/mobile/start.html", topics=TOPICS)
+    return _start_page()
+
+
+def _start_page(error: str = "", status: int = 200):
+    return render_template("live/mobile/start.html", topics=TOPICS, error=error,
+                           to_rate=service.session_to_rate(g.customer.id)), status
 
 
 @bp.post("/queue")
@@ -39,8 +45,7 @@ def join_queue():
     try:
         queue.join_queue(_actor(), g.customer, request.form.get("topic", ""))
     except DomainError as error:
-        return render_template("live/mobile/start.html", topics=TOPICS,
-                               error=error.message), error.status_code
+        return _start_page(error.message, error.status_code)
     return redirect(url_for("live_mobile.queue_page"))
 
 
@@ -48,7 +53,7 @@ def join_queue():
 @customer_required
 def queue_page():
     """Position and estimated wait, updated live until an agent takes the customer."""
-    current = service.current_session_of(g.customer.id)
+    current = service.active_session_of(g.customer.id)
     if current is not None:
         return redirect(url_for("live_mobile.session_page", session_id=current.id))
     entry = queue.check_in(g.customer.id)

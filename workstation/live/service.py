@@ -77,20 +77,28 @@ def require_active(session: LiveSession) -> LiveSession:
     return session
 
 
-def current_session_of(customer_id: int) -> LiveSession | None:
-    """The customer's active session, or the last ended one still waiting for a rating."""
+def active_session_of(customer_id: int) -> LiveSession | None:
+    """The customer's session in progress, if any."""
+    return db.session.scalar(select(LiveSession).where(
+        LiveSession.customer_id == customer_id, LiveSession.status == "active"))
+
+
+def session_to_rate(customer_id: int) -> LiveSession | None:
+    """The customer's last session if it has ended and they have not rated it (offered, never
+    required: asking for help again does not wait for it)."""
     from workstation.live.models import SessionRating
 
-    active = db.session.scalar(select(LiveSession).where(
-        LiveSession.customer_id == customer_id, LiveSession.status == "active"))
-    if active is not None:
-        return active
     last = db.session.scalar(select(LiveSession).where(
         LiveSession.customer_id == customer_id).order_by(LiveSession.id.desc()).limit(1))
-    if last is None or db.session.scalar(
+    if last is None or last.status == "active" or db.session.scalar(
             select(SessionRating.id).where(SessionRating.session_id == last.id)):
         return None
     return last
+
+
+def current_session_of(customer_id: int) -> LiveSession | None:
+    """The customer's active session, or the last ended one still waiting for a rating."""
+    return active_session_of(customer_id) or session_to_rate(customer_id)
 
 
 def open_room(actor: audit.Actor, staff: Staff, session_id: int) -> LiveSession:
