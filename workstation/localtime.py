@@ -48,6 +48,20 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M %Z") -> str:
     return value.astimezone(viewer_zone()).strftime(fmt)
 
 
+def deadline(value: datetime | None) -> str:
+    """A time to act by, as short as is clear: "18:30" today, "30 Nov 18:30" on another day
+    (a 7-day task is not due "by 18:30" today)."""
+    if value is None:
+        return ""
+    zone = viewer_zone()
+    local = value.astimezone(zone)
+    if local.date() == datetime.now(zone).date():
+        return local.strftime("%H:%M")
+    return local.strftime("%d %b %H:%M").lstrip("0")
+
+
 def register_time_filters(app: Flask) -> None:
-    """Expose `value|local_time` (and a format argument) to every template."""
+    """Expose `value|local_time` (and a format argument) and `value|deadline` to every
+    template."""
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["deadline"] = deadline

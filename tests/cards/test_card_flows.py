@@ -77,6 +77,7 @@ def test_formal_loss_then_replacement_with_new_number(client, app, world, sign_i
     confirmation = client.get(f"/customers/{wang.id}/cards/loss-reports/{report_id}")
     shown = taken.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M CST")
     assert shown in confirmation.get_data(as_text=True)  # the branch's zone, not UTC
+    assert "by Manager1<" in confirmation.get_data(as_text=True)  # a name, not a login
     again = act(client, wang.id, card, "lock")
     assert again.status_code == 409
     assert "blocked for good" in again.get_data(as_text=True)

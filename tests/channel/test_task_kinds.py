@@ -163,3 +163,28 @@ def test_closed_task_screen_says_so(client, app, world, phone):
     answer(client, phone, task)
     page = client.get(f"/m/tasks/{task['id']}", headers=phone).get_data(as_text=True)
     assert "Done. Thank you." in page and 'data-decision' not in page
+
+
+def test_the_phone_gives_a_date_with_a_deadline_that_is_not_today(client, app, world):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from tests.channel.builders import web_sign_in
+
+    week = push(app, world.customers[0].id, "notice", {"message": "Sign by next week"},
+                expires_in=timedelta(days=7))
+    soon = push(app, world.customers[0].id, "notice", {"message": "Answer soon"},
+                expires_in=timedelta(minutes=10))
+    zone = ZoneInfo("Asia/Shanghai")  # Wang Fang's home branch
+
+    def shown(task):
+        local = datetime.fromisoformat(task["expires_at"]).astimezone(zone)
+        if local.date() == datetime.now(zone).date():
+            return local.strftime("%H:%M")
+        return local.strftime("%d %b %H:%M").lstrip("0")
+
+    home = web_sign_in(client, app, world.customers[0].phone).get_data(as_text=True)
+    assert f"until {shown(week)}<" in home and " " in shown(week)  # a date, then the time
+    assert f"until {shown(soon)}<" in home
+    page = client.get(f"/m/tasks/{week['id']}").get_data(as_text=True)
+    assert f">{shown(week)}</time>" in page

@@ -63,11 +63,11 @@ def test_the_task_replay_refuses_an_odd_sequence_number(client, phone, after):
 
 
 def test_live_rating_refuses_other_digits_and_a_comment_that_is_not_text(client, app, world):
+    from workstation.audit import Actor
+    from workstation.errors import ValidationFailed
+    from workstation.extensions import db
     from workstation.live.customer import rate_session
     from workstation.live.models import LiveSession
-    from workstation.errors import ValidationFailed
-    from workstation.audit import Actor
-    from workstation.extensions import db
 
     with app.app_context():
         session = LiveSession(customer_id=world.customers[0].id, agent_id=world.staff["agent"].id,
