@@ -280,3 +280,35 @@ def test_listing_a_customers_applications_is_on_record_and_needs_a_basis(
             AuditEvent.action == "onboarding.customer_viewed",
             AuditEvent.customer_id == zhang.id).order_by(AuditEvent.id)).all()
     assert [tuple(r) for r in rows] == [("agent1", "reason_required"), ("auditor1", "ok")]
+
+
+def test_a_declined_pin_request_can_be_sent_again_and_hides_the_card_meanwhile(
+        app, client, world, sign_in, device):
+    wang = world.customers[0]
+    sign_in(world.staff["manager"])
+    reference = start(client, wang.customer_no)
+    fill_through_pages(client, reference, wang.full_name, wang.phone)
+    client.post(f"/onboarding/{reference}/submit")
+    phone = device(wang.phone)
+    phone.answer(phone.tasks("sign")[0], {"method": "typed", "name": wang.full_name})
+    card_url = f"/api/v1/onboarding/applications/{reference}/card"
+    assert phone.get(card_url).status_code == 200
+    assert 'data-testid="resend-pin"' not in client.get(f"/onboarding/{reference}").get_data(
+        as_text=True)  # the request is still open
+    declined = phone.answer(phone.tasks("set_secret")[0], {}, decision="decline")
+    assert declined.status_code == 200
+    assert phone.get(card_url).status_code == 409  # no full number without an open request
+    summary = phone.get(f"/api/v1/onboarding/applications/{reference}").json
+    assert summary["status"] == "card_issued" and summary["pin_request_open"] is False
+    staff_page = client.get(f"/onboarding/{reference}").get_data(as_text=True)
+    assert 'data-testid="pin-request-closed"' in staff_page
+    sent = client.post(f"/onboarding/{reference}/resend/pin")
+    assert sent.status_code == 302
+    assert phone.get(card_url).status_code == 200
+    again = phone.tasks("set_secret")[0]
+    assert phone.answer(again, {"secret": "480264", "repeat": "480264"}).status_code == 200
+    with app.app_context():
+        assert application(reference).status == "completed"
+    refused = client.post(f"/onboarding/{reference}/resend/pin")  # nothing waits for a PIN
+    assert refused.status_code == 422 and "Only an issued card" in refused.get_data(as_text=True)
+    assert client.post(f"/onboarding/{reference}/resend/nonsense").status_code == 422

@@ -8,7 +8,7 @@ from workstation import audit
 from workstation.customer_auth.service import customer_actor
 from workstation.errors import Conflict
 from workstation.extensions import db
-from workstation.onboarding import queries, service
+from workstation.onboarding import fulfilment, queries, service
 from workstation.onboarding.models import STEPS, OnboardingApplication
 from workstation.onboarding.screening import CATEGORIES
 from workstation.web import client_ip
@@ -40,6 +40,8 @@ def summary(application: OnboardingApplication) -> dict:
         "outcome_reason_category": outcome,
         "card_last4": application.card_last4,
         "pin_set": application.pin_set_at is not None,
+        "pin_request_open": application.status == "card_issued"
+        and fulfilment.pin_request_open(application),
         "physical_card": application.physical_card,
         "card_order_status": application.card_order_status,
         "created_at": application.created_at.isoformat(),
@@ -50,6 +52,9 @@ def reveal_card(application: OnboardingApplication) -> dict:
     """The new card's number for the customer's own device only (audited, never logged)."""
     if application.status != "card_issued" or not application.card_reveal:
         raise Conflict("Card details are shown only until the PIN is set.")
+    if not fulfilment.pin_request_open(application):
+        raise Conflict("Card details are shown while the request to set the PIN is open; ask "
+                       "your adviser to send it again.")
     pan = application.card_reveal
     audit.record(actor(), "onboarding.card_details_shown", customer_id=application.customer_id,
                  object_type="onboarding_application", object_id=application.reference,

@@ -208,6 +208,44 @@ def record_pin(application: OnboardingApplication, answer) -> None:
     notify.tell_customer(actor, application, "completed")
 
 
+def pin_request_open(application: OnboardingApplication) -> bool:
+    """Whether the PIN step waits on the customer's phone now (not declined, expired or
+    withdrawn)."""
+    try:
+        from workstation.tasks.models import OPEN_STATUSES, CustomerTask
+    except ImportError:  # a build without the task channel: nothing can be open
+        return False
+    return db.session.scalar(
+        select(CustomerTask.id)
+        .join(OnboardingTaskLink, OnboardingTaskLink.task_public_id == CustomerTask.public_id)
+        .where(OnboardingTaskLink.application_id == application.id,
+               OnboardingTaskLink.purpose == "pin", CustomerTask.status.in_(OPEN_STATUSES),
+               CustomerTask.expires_at > utcnow()).limit(1)) is not None
+
+
+# A request the customer declined or let expire can be sent again while the application is
+# still at its step: step -> (the status it needs, why not otherwise, how it is sent, done).
+RESENDABLE = {
+    "agreement": ("approved", "Only an approved application waits for a signature.",
+                  ask_for_signature, "The agreement was sent to the customer's phone again."),
+    "pin": ("card_issued", "Only an issued card waits for its PIN.",
+            ask_for_pin, "The PIN request was sent to the customer's phone again."),
+}
+
+
+def send_again(actor: audit.Actor, application: OnboardingApplication, step: str) -> str:
+    """Withdraw the step's open request, if any, and push a new one; returns what was done."""
+    if step not in RESENDABLE:
+        raise ValidationFailed("Only the agreement or the PIN request can be sent again.")
+    status, refusal, ask, done = RESENDABLE[step]
+    if application.status != status:
+        raise ValidationFailed(refusal)
+    cancel_open_tasks(actor, application, "Replaced by a new request.")
+    ask(actor, application)
+    db.session.commit()
+    return done
+
+
 def check_pin_rules(pin: str, application: OnboardingApplication) -> None:
     """The bank's PIN rules (card services' checker): refused PINs go back to the device."""
     from workstation.credentials.rules import RuleBroken, check_pin

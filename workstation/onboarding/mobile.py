@@ -7,7 +7,7 @@ from flask import Blueprint, flash, g, make_response, redirect, render_template,
 from workstation.customer_auth.decorators import customer_required
 from workstation.errors import DomainError, ValidationFailed
 from workstation.masking import mask_tail
-from workstation.onboarding import access, customer, decisions, queries, service
+from workstation.onboarding import access, customer, decisions, fulfilment, queries, service
 from workstation.onboarding.page import STEP_LABELS, appointment_url
 from workstation.onboarding.rules import ACCOUNT_CLASSES, OCCUPATIONS, PURPOSES
 from workstation.onboarding.settings import current_settings
@@ -48,7 +48,8 @@ def _context(application, step: str | None = None) -> dict:
             "purposes": PURPOSES, "account_classes": ACCOUNT_CLASSES,
             "branches": service.branches(), "settings": current_settings(),
             "appointment_url": appointment_url(application, for_customer=True),
-            "labels": queries.STATUS_LABELS, "mask_tail": mask_tail}
+            "labels": queries.STATUS_LABELS, "mask_tail": mask_tail,
+            "pin_open": fulfilment.pin_request_open(application)}
 
 
 @bp.get("/<reference>")

@@ -27,6 +27,8 @@ APPLICATION = {"type": "object", "properties": {
     "outcome_reason_category": {"type": "string",
                                 "description": "Why it waits or was refused, as a category"},
     "card_last4": {"type": "string"}, "pin_set": {"type": "boolean"},
+    "pin_request_open": {"type": "boolean", "description": "the request to set the PIN waits "
+                         "on the phone now; the card details are shown only then"},
     "physical_card": {"type": "boolean"},
     "card_order_status": {"enum": ["", "ordered", "ready", "collected"]},
     "created_at": {"type": "string", "format": "date-time"}}}

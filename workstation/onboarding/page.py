@@ -8,7 +8,7 @@ from werkzeug.routing import BuildError
 
 from workstation.extensions import db
 from workstation.masking import mask_tail
-from workstation.onboarding import decisions, queries, service
+from workstation.onboarding import decisions, fulfilment, queries, service
 from workstation.onboarding.models import DOCUMENT_SLOTS, STEPS, SignedAgreement
 from workstation.onboarding.rules import ACCOUNT_CLASSES, OCCUPATIONS, PURPOSES
 from workstation.onboarding.settings import current_settings
@@ -45,4 +45,5 @@ def detail_context(application) -> dict:
         "account_classes": ACCOUNT_CLASSES, "branches": service.branches(),
         "settings": current_settings(), "appointment_url": appointment_url(application),
         "mask_tail": mask_tail, "took_part": decisions.took_part,
+        "pin_open": fulfilment.pin_request_open(application),
     }

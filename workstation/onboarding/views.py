@@ -208,21 +208,18 @@ def review(reference: str):
     return redirect(url_for("onboarding.review_queue"))
 
 
-@bp.post("/<reference>/resend-agreement")
+@bp.post("/<reference>/resend/<step>")
 @roles_required(*SERVING_ROLES)
-def resend_agreement(reference: str):
-    """Send the agreement again when the signing request expired or was declined."""
+def resend(reference: str, step: str):
+    """Send the agreement or the PIN request again when the customer declined it or let it
+    expire."""
     application = _load(reference, lock=True)
     try:
-        if application.status != "approved":
-            raise ValidationFailed("Only an approved application waits for a signature.")
-        fulfilment.cancel_open_tasks(current_actor(), application, "Replaced by a new request.")
-        fulfilment.ask_for_signature(current_actor(), application)
-        db.session.commit()
+        done = fulfilment.send_again(current_actor(), application, step)
     except DomainError as error:
         db.session.rollback()
         return _render_error(access.by_reference(reference), error, "fulfilment")
-    flash("The agreement was sent to the customer's phone again.", "success")
+    flash(done, "success")
     return redirect(url_for("onboarding.detail", reference=reference, _anchor="fulfilment"))
 
 
