@@ -1,6 +1,6 @@
 /* Co-browsing a shared form. Both sides see each other's typing. A field marked private is
-   typed only on the customer's phone: its value never leaves the device; only its length is
-   sent, and staff see that many dots. */
+   typed only on the customer's phone: while they type only its length is sent, and staff see
+   that many dots; its value goes to the bank once, when the customer sends the form. */
 (function () {
   "use strict";
 
@@ -8,6 +8,7 @@
     this.container = container;
     this.side = options.side;            // "staff" or "customer"
     this.send = options.send;            // function(change)
+    this.submit = options.submit;        // customer side: function(privateValues) -> Promise
     this.inputs = {};
     this.form = null;
   }
@@ -26,6 +27,23 @@
     status.setAttribute("data-testid", "form-status");
     self.container.appendChild(status);
     form.fields.forEach(function (field) { self._field(field, form.values[field.name] || ""); });
+    if (self.side === "customer" && self.submit) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "m-primary";
+      button.textContent = "Send to the bank";
+      button.setAttribute("data-testid", "send-form");
+      button.addEventListener("click", function () {
+        var privateValues = {};
+        form.fields.forEach(function (field) {
+          if (field.private) { privateValues[field.name] = self.inputs[field.name].value; }
+        });
+        button.disabled = true;
+        self.submit(privateValues).then(function () { button.disabled = false; });
+      });
+      self.container.appendChild(button);
+      self.sendButton = button;
+    }
     self.setConsent(form.consent);
   };
 
@@ -77,6 +95,7 @@
     Object.keys(this.inputs).forEach(function (name) {
       this.inputs[name].disabled = !open;
     }, this);
+    if (this.sendButton) { this.sendButton.disabled = !open; }
   };
 
   LiveCobrowse.prototype.apply = function (change) {

@@ -84,6 +84,10 @@
       send: function (change) {
         change.session_id = sessionId;
         C.emitWithAck(socket, "live:form", change, errorBox);
+      },
+      submit: function (privateValues) {
+        return C.emitWithAck(socket, "live:form:send",
+          { session_id: sessionId, private: privateValues }, errorBox);
       }
     });
 
@@ -158,6 +162,9 @@
     socket.on("live:signal", function (d) { if (d.session_id === sessionId) { peer.handle(d); } });
     socket.on("live:form:opened", function (d) { if (d.session_id === sessionId) { showForm(d.form); } });
     socket.on("live:form", function (d) { if (d.session_id === sessionId) { cobrowse.apply(d); } });
+    socket.on("live:form:sent", function (d) {
+      if (d.session_id === sessionId) { showForm(null); C.showNotice(errorBox, ""); }
+    });
     socket.on("live:participants", function (d) {
       if (d.session_id === sessionId) { C.showNotice(presence, C.participantsText(d.participants)); }
     });

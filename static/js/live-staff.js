@@ -122,6 +122,7 @@
     });
     socket.on("live:form:opened", function (d) { if (d.session_id === sessionId) { cobrowse.render(d.form); } });
     socket.on("live:form", function (d) { if (d.session_id === sessionId) { cobrowse.apply(d); } });
+    socket.on("live:form:sent", function (d) { if (d.session_id === sessionId) { cobrowse.render(null); } });
     socket.on("live:participants", function (d) {
       if (d.session_id === sessionId) { C.showNotice(presence, C.participantsText(d.participants)); }
     });

@@ -110,9 +110,9 @@ def test_mobile_app_session_end_to_end(server):
     assert app.call("live:consent", {"session_id": session_id, "kind": "cobrowse",
                                      "granted": True})["ok"]
     for n in range(1, len(PRIVATE) + 1):
-        assert app.call("live:form", {"session_id": session_id, "field": "security_answer",
+        assert app.call("live:form", {"session_id": session_id, "field": "id_number",
                                       "length": n})["ok"]
-    assert app.call("live:form", {"session_id": session_id, "field": "security_answer",
+    assert app.call("live:form", {"session_id": session_id, "field": "id_number",
                                   "value": PRIVATE})["ok"] is False
 
     # The phone drops off the network and comes back: same session, history intact.
@@ -123,7 +123,7 @@ def test_mobile_app_session_end_to_end(server):
     rejoined = back.call("live:join", {"session_id": session_id})
     assert [m["body"] for m in rejoined["session"]["chat"] if m["sender"] == "customer"] == [
         "Lost my card <b>"]
-    assert rejoined["session"]["form"]["values"]["security_answer"] == "•" * len(PRIVATE)
+    assert rejoined["session"]["form"]["values"]["id_number"] == "•" * len(PRIVATE)
 
     assert back.call("live:end", {"session_id": session_id})["ok"]
     assert desk.wait_for("live:ended")["ended_by"] == "customer"

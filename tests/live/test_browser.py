@@ -151,14 +151,29 @@ def _video_chat_and_cobrowse(chromium, server, artifacts_dir):
     expect(desk.locator("input[data-field=address]")).to_have_value("1 Long Street")
     desk.locator("input[data-field=email]").type("wf@example.cn")
     expect(phone.locator("input[data-field=email]")).to_have_value("wf@example.cn")
-    phone.locator("input[data-field=security_answer]").type(SECRET)
-    expect(desk.locator("input[data-field=security_answer]")).to_have_value("•" * len(SECRET))
+    phone.locator("input[data-field=id_number]").type(SECRET)
+    expect(desk.locator("input[data-field=id_number]")).to_have_value("•" * len(SECRET))
     assert SECRET not in desk.content()
     assert not any(SECRET in f for f in staff_frames)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
     desk.screenshot(path=str(artifacts_dir / "live_staff_room.png"), full_page=True)
     phone.screenshot(path=str(artifacts_dir / "live_customer_session.png"), full_page=True)
+
+    # The customer sends the form: a wrong ID number is refused, the right one applies it.
+    phone.get_by_test_id("send-form").click()
+    expect(phone.locator("#live-error")).to_contain_text("Type your ID number")
+    phone.locator("input[data-field=id_number]").fill("110101199003070028")
+    phone.get_by_test_id("send-form").click()
+    expect(phone.locator("#live-error")).to_contain_text("does not match our records")
+    id_number = server.world.customers[0].id_number
+    phone.locator("input[data-field=id_number]").fill(id_number)
+    phone.get_by_test_id("send-form").click()
+    expect(desk.get_by_test_id("chat")).to_contain_text(
+        "The customer updated their postal address, e-mail.")
+    expect(desk.locator("input[data-field=address]")).to_have_count(0)  # the form closed
+    expect(phone.locator("input[data-field=address]")).to_have_count(0)
+    assert not any(id_number in f for f in staff_frames) and id_number not in desk.content()
 
     phone.reload()  # back into the same session, video renegotiated
     expect(phone.get_by_test_id("chat")).to_contain_text("Hello from the desk")

@@ -44,28 +44,22 @@ class FormField:
     kind: str = "text"
 
 
+# Forms the agent shares and the customer fills in and sends (workstation/live/cobrowse.py
+# applies what a sent form changes).
 SHARED_FORMS: dict[str, tuple[str, tuple[FormField, ...]]] = {
     "contact_update": (
         "Update contact details",
         (
-            FormField("full_name", "Full name"),
-            FormField("address", "Postal address"),
-            FormField("email", "E-mail", kind="email"),
-            FormField("security_answer", "Security answer", private=True, kind="password"),
-        ),
-    ),
-    "card_replacement": (
-        "Replacement card order",
-        (
-            FormField("delivery_address", "Delivery address"),
-            FormField("delivery_phone", "Phone for the courier", kind="tel"),
-            FormField("card_last4", "Last four digits of the lost card"),
-            FormField("id_number", "ID number", private=True, kind="password"),
+            FormField("address", "New postal address"),
+            FormField("email", "New e-mail", kind="email"),
+            FormField("id_number", "Your ID number, to confirm it is you", private=True,
+                      kind="password"),
         ),
     ),
 }
+MAX_WRONG_ID_NUMBERS = 3  # per session: then the form can no longer be sent
 
-CONSENT_VERSION = "2026-11"
+CONSENT_VERSION = "2026-11-29"
 CONSENT_WORDING = {
     "media": (
         "The bank will use your camera and microphone for this video session. The video is "
@@ -73,7 +67,8 @@ CONSENT_WORDING = {
     ),
     "cobrowse": (
         "Your adviser will see what you type into the shared form, except fields marked "
-        "private: those stay on your phone and your adviser sees only dots."
+        "private: your adviser sees only dots. When you send the form, the bank checks the "
+        "private fields and keeps them nowhere."
     ),
 }
 

@@ -1,16 +1,29 @@
 """Co-browsing a shared form: both sides see each other's typing; a private field's clear value
-stays on the customer's device, and staff see only as many dots as were typed."""
+stays on the customer's device while they type, and staff see only as many dots as were typed.
+The customer sends the form when it is done: the private fields go to the bank then, once, to
+be checked (never stored, relayed or logged), and the form's changes are applied."""
 
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+
+from workstation import audit
+from workstation.crypto import cipher
 from workstation.errors import Conflict, ValidationFailed
 from workstation.extensions import db
 from workstation.live import chat, notify
-from workstation.live.catalog import FIELD_MAX_CHARS, SHARED_FORMS, form_fields
+from workstation.live.catalog import (
+    FIELD_MAX_CHARS,
+    MAX_WRONG_ID_NUMBERS,
+    SHARED_FORMS,
+    form_fields,
+)
 from workstation.live.customer import latest_consent
 from workstation.live.models import LiveSession
 from workstation.live.service import require_active
 from workstation.masking import MASK
+from workstation.models import AuditEvent, Customer
 
 
 def form_json(session: LiveSession) -> dict | None:
@@ -94,3 +107,71 @@ def _private_mask(side: str, payload: dict) -> str:
     if not isinstance(length, int) or isinstance(length, bool) or not 0 <= length <= 64:
         raise ValidationFailed("A private field reports only its length.", code="bad_length")
     return MASK * length
+
+
+SENT = "customer.contact_update"  # the audit action of every sending, refused ones too
+
+
+def send_form(actor: audit.Actor, session: LiveSession, private: object) -> dict:
+    """The customer sends the shared contact form: their ID number (typed privately) is
+    checked against the record, then the new address and e-mail are applied. Both sides are
+    told what changed; the form closes."""
+    require_active(session)
+    _require_consent(session)
+    if session.form_name != "contact_update":
+        raise ValidationFailed("There is no form to send.", code="no_form")
+    customer = db.session.get(Customer, session.customer_id)
+    _confirm_identity(actor, session, customer, private)
+    changes = _contact_changes(customer, session.form_values or {})
+    for name, value in changes.items():
+        setattr(customer, name, value)
+    labels = ", ".join({"address": "postal address", "email": "e-mail"}[n] for n in changes)
+    audit.record(actor, SENT, customer_id=customer.id, object_type="live_session",
+                 object_id=session.id, detail={"changed": sorted(changes)})
+    message = chat.system_message(session, f"The customer updated their {labels}.")
+    session.form_name, session.form_values = "", {}
+    db.session.commit()
+    data = {"session_id": session.id, "changed": sorted(changes)}
+    notify.to_session_staff(session.id, "live:form:sent", data)
+    notify.to_session_customer(session.id, "live:form:sent", data)
+    chat.broadcast(session.id, message)
+    return data
+
+
+def _confirm_identity(actor: audit.Actor, session: LiveSession, customer: Customer,
+                      private: object) -> None:
+    wrong = db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == SENT, AuditEvent.object_type == "live_session",
+        AuditEvent.object_id == str(session.id), AuditEvent.outcome == "wrong_id_number"))
+    if wrong >= MAX_WRONG_ID_NUMBERS:
+        raise Conflict("The ID number was wrong too often in this session; your adviser can "
+                       "help at a branch.", code="too_many_attempts")
+    typed = private.get("id_number") if isinstance(private, dict) else None
+    if not isinstance(typed, str) or not 15 <= len(typed.strip()) <= 18:
+        raise ValidationFailed("Type your ID number in the private field.", code="no_id_number")
+    if cipher.lookup_digest(typed.strip().upper()) != customer.id_number_digest:
+        audit.record(actor, SENT, customer_id=customer.id, object_type="live_session",
+                     object_id=session.id, outcome="wrong_id_number")
+        db.session.commit()
+        left = MAX_WRONG_ID_NUMBERS - wrong - 1
+        raise ValidationFailed(f"The ID number does not match our records ({left} "
+                               f"{'try' if left == 1 else 'tries'} left).", code="id_mismatch")
+
+
+def _contact_changes(customer: Customer, values: dict) -> dict:
+    changes = {}
+    address = (values.get("address") or "").strip()
+    if address and address != customer.address:
+        changes["address"] = address[:255]
+    email = (values.get("email") or "").strip()
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValidationFailed("The e-mail address is not valid.", code="bad_email") from None
+        if email != customer.email:
+            changes["email"] = email
+    if not changes:
+        raise ValidationFailed("Fill in a new postal address or e-mail to send.",
+                               code="nothing_to_send")
+    return changes

@@ -195,6 +195,14 @@ def customer_form_change(payload: dict):
     return {}
 
 
+@live_event("live:form:send", CUSTOMER_NS)
+def customer_form_send(payload: dict):
+    """The customer sends the shared form, with its private fields (checked, never kept)."""
+    customer_id = _customer_id()
+    session = service.session_for_customer(customer_id, payload.get("session_id"))
+    return cobrowse.send_form(_customer_actor(customer_id), session, payload.get("private"))
+
+
 @live_event("live:signal", CUSTOMER_NS)
 def customer_signal(payload: dict):
     """WebRTC answer/candidate from the customer to the serving agent."""
