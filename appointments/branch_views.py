@@ -73,7 +73,11 @@ def cash():
     """Cash the branch must hold for large withdrawals on a day (tomorrow unless chosen)."""
     data = queries.cash_needs(_branch_id(), parse_day(request.args.get("date"), None)
                               if request.args.get("date") else None)
-    return render_template("appointments/cash.html", all_branches=calendar.branches(), **data)
+    shown = [a for need in data["needs"] for a in need.appointments]
+    return render_template("appointments/cash.html", all_branches=calendar.branches(),
+                           show_customers=queries.show_customers(
+                               current_actor(), current_user, data["branch"], "cash",
+                               data["day"], shown), **data)
 
 
 @bp.get("/setup")

@@ -23,7 +23,7 @@ from workstation import audit
 from workstation.customers.access import ReasonRequired, access_basis
 from workstation.errors import NotFound
 from workstation.extensions import db
-from workstation.models import Customer, Staff
+from workstation.models import SERVING_ROLES, Customer, Staff
 from workstation.types import utcnow
 
 
@@ -116,6 +116,21 @@ def cash_needs(branch_id: int, day: date | None = None) -> dict:
     needs = [CashNeed(cur, loads.get(cur, Decimal("0.00")), limits[cur],
                       [a for a in appts if a.cash_currency == cur]) for cur in sorted(limits)]
     return {"branch": branch, "day": day, "needs": needs}
+
+
+def show_customers(actor: audit.Actor, staff: Staff, branch, what: str, day: date,
+                   appointments: list[Appointment]) -> bool:
+    """Whether a branch page shows who is booked: to the branch's own serving staff, and on
+    record then (one event per page listing the appointments shown); others see the seats
+    taken without names or purposes."""
+    if staff.branch_id != branch.id or staff.role not in SERVING_ROLES:
+        return False
+    if appointments:
+        audit.record(actor, f"appointment.{what}_view", object_type="branch",
+                     object_id=branch.code, detail={"day": day.isoformat(), "appointments":
+                                                    sorted(a.reference for a in appointments)})
+        db.session.commit()
+    return True
 
 
 def staff_may_open(staff: Staff, appt: Appointment) -> bool:

@@ -39,9 +39,13 @@ def calendar_page():
     day = parse_day(request.args.get("date"), _today(branch))
     view = "week" if request.args.get("view") == "week" else "day"
     data = queries.week_view(branch.id, day) if view == "week" else queries.day_view(branch.id, day)
+    shown = [a for c in data.get("columns", []) for row in c.slots for a in row.appointments]
     response = render_page_or_fragment(
         "appointments/calendar.html", f"appointments/_{view}.html",
-        view=view, all_branches=calendar.branches(), **data)
+        view=view, all_branches=calendar.branches(),
+        show_customers=view == "day" and queries.show_customers(
+            current_actor(), current_user, branch, "day", day, shown),
+        **data)
     return response, 200, {"Vary": "HX-Request"}
 
 

@@ -192,3 +192,27 @@ def test_staff_of_another_branch_state_a_reason_before_an_appointment_opens(
         "reason_code": "colleague_cover", "reason_text": "Covering manager1 this week"})
     page = client.get(f"/appointments/{appt.id}")
     assert page.status_code == 200 and appt.checkin_code in page.get_data(as_text=True)
+
+
+def test_who_is_booked_shows_to_the_branch_and_is_on_record(client, calendars, sign_in, app):
+    from workstation.models import AuditEvent
+
+    sign_in(calendars.world.staff["manager"])
+    book_by_form(client, calendars, app)  # Wang Fang at BJ01
+    appt = only_appointment(app)
+    bj = calendars.world.branches["BJ01"]
+    day = appt.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).date()
+    calendar_url = f"/appointments/?branch_id={bj}&date={day.isoformat()}"
+    client.post("/auth/logout")
+    sign_in(calendars.world.staff["agent"])  # BJ01: serves the branch's appointments
+    assert "Wang Fang" in client.get(calendar_url).get_data(as_text=True)
+    client.post("/auth/logout")
+    for outsider in ("manager2", "auditor"):  # another branch; a role that serves nobody
+        sign_in(calendars.world.staff[outsider])
+        page = client.get(calendar_url).get_data(as_text=True)
+        assert "Wang Fang" not in page and ">Booked</a>" in page
+        client.post("/auth/logout")
+    with app.app_context():
+        views = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "appointment.day_view")).all()
+    assert [(v.actor_username, appt.reference in v.detail) for v in views] == [("agent1", True)]
