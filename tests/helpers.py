@@ -198,6 +198,7 @@ def make_customer(
         account_class="I",
         currency="CNY",
         balance=balance,
+        opened_at=utcnow() - timedelta(days=365),
     )
     db.session.add(account)
     db.session.flush()

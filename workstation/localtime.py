@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, current_app, g
@@ -17,7 +17,7 @@ def viewer_zone() -> ZoneInfo:
     known = g.get("_viewer_zone")
     if known is not None and known[0] is viewer:
         return known[1]
-    zone = _zone_of(viewer)
+    zone = zone_of(viewer)
     g._viewer_zone = (viewer, zone)
     return zone
 
@@ -30,7 +30,8 @@ def _viewer():
     return g.get("customer")
 
 
-def _zone_of(viewer) -> ZoneInfo:
+def zone_of(viewer) -> ZoneInfo:
+    """A staff member's branch zone, a customer's home-branch zone, or the bank's default."""
     name = None
     if viewer is not None:
         branch = getattr(viewer, "branch", None) or getattr(viewer, "home_branch", None)
@@ -48,6 +49,14 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M %Z") -> str:
     return value.astimezone(viewer_zone()).strftime(fmt)
 
 
+def last_day(value: datetime | None) -> str:
+    """The last day a period covers that ends at `value` (a validity ending at the start of
+    a day ends with the day before), as YYYY-MM-DD in the viewer's zone."""
+    if value is None:
+        return ""
+    return (value - timedelta(microseconds=1)).astimezone(viewer_zone()).strftime("%Y-%m-%d")
+
+
 def deadline(value: datetime | None) -> str:
     """A time to act by, as short as is clear: "18:30" today, "30 Nov 18:30" on another day
     (a 7-day task is not due "by 18:30" today)."""
@@ -61,7 +70,8 @@ def deadline(value: datetime | None) -> str:
 
 
 def register_time_filters(app: Flask) -> None:
-    """Expose `value|local_time` (and a format argument) and `value|deadline` to every
-    template."""
+    """Expose `value|local_time` (and a format argument), `value|deadline` and
+    `value|last_day` to every template."""
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["deadline"] = deadline
+    app.jinja_env.filters["last_day"] = last_day

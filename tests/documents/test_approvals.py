@@ -101,3 +101,21 @@ def test_only_supervisors_approve_or_revoke(app, client, world, sign_in):
     assert client.post(f"/documents/{document.id}/revoke",
                        data={"reason": "not allowed"}).status_code == 403
     assert client.get("/documents/approvals").status_code == 403
+
+
+def test_a_request_whose_validity_has_ended_cannot_be_approved(app, client, world, sign_in):
+    from datetime import timedelta
+
+    from workstation.documents.models import Document
+    from workstation.types import utcnow
+
+    document = _request_large(app, client, world, sign_in, "2000.00")
+    with app.app_context():
+        db.session.get(Document, document.id).valid_until = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    sign_in(world.staff["supervisor"])
+    refused = client.post(f"/documents/{document.id}/approve")
+    assert refused.status_code == 409 and "request a new one" in refused.get_data(as_text=True)
+    with app.app_context():
+        row = db.session.get(Document, document.id)
+        assert (row.status, row.hold_id, row.pdf) == ("pending_approval", None, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -105,6 +106,11 @@ def test_deposit_certificate_holds_the_amount_until_revoked(app, client, world, 
         hold = db.session.get(Hold, document.hold_id)
         assert hold.amount == Decimal("10000.00") and hold.released_at is None
         assert hold.expires_at == document.valid_until
+    printed = json.loads(document.content)["valid_until"]  # the last day, as on the PDF
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert f'data-testid="valid-until">{printed} (the last valid day)<' in page
+    verify = client.get(f"/verify/{document.verification_code}").get_data(as_text=True)
+    assert f'data-testid="valid-until">{printed} (the last valid day)<' in verify
     client.post("/auth/logout")
     sign_in(world.staff["supervisor"])
     response = client.post(f"/documents/{document.id}/revoke",
@@ -139,6 +145,8 @@ def test_deposit_certificate_cannot_certify_more_than_available(app, client, wor
           "as_of": "2999-01-01"}, "cannot be in the future"),
         ({"type": "balance_certificate", "language": "en", "account_id": "{acc}",
           "as_of": "yesterday"}, "yyyy-mm-dd"),
+        ({"type": "balance_certificate", "language": "en", "account_id": "{acc}",
+          "as_of": "1900-01-01"}, "The account was opened on"),
         ({"type": "deposit_certificate", "language": "en", "account_id": "{acc}",
           "amount": "-5"}, "positive amount"),
         ({"type": "deposit_certificate", "language": "en", "account_id": "{acc}",

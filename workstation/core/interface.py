@@ -34,6 +34,7 @@ class AccountInfo:
     balance: Decimal
     held: Decimal
     status: str
+    opened_at: datetime | None = None
 
     @property
     def available(self) -> Decimal:

@@ -84,6 +84,7 @@ def _account_info(a: Account, held: Decimal) -> AccountInfo:
         balance=a.balance,
         held=held,
         status=a.status,
+        opened_at=a.opened_at,
     )
 
 

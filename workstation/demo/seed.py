@@ -205,6 +205,7 @@ def _seed_customer(rng: random.Random, index: int, branches, staff) -> None:
             currency=currency,
             product=product,
             balance=Decimal("0.00"),
+            opened_at=utcnow() - timedelta(days=rng.randrange(120, 3000)),  # before its history
         )
         db.session.add(account)
         db.session.flush()

@@ -45,10 +45,14 @@ def prepare_balance_certificate(request: PrepareRequest) -> Prepared:
     as_of = common.parse_date(request.params.get("as_of"), "balance date", default=today)
     if as_of > today:
         raise ValidationFailed("The balance date cannot be in the future.")
+    zone = common.local_zone(request.customer)
+    opened = account.opened_at.astimezone(zone).date() if account.opened_at else None
+    if opened is not None and as_of < opened:
+        raise ValidationFailed(f"The account was opened on {opened.isoformat()}: choose that "
+                               "day or a later one.")
     if as_of == today:
         amount = account.balance
     else:
-        zone = common.local_zone(request.customer)
         amount = balance_at(request.core, account,
                             common.start_of_day(as_of + timedelta(days=1), zone))
     if amount <= 0:

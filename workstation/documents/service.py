@@ -158,6 +158,9 @@ def approve_document(actor: audit.Actor, staff: Staff, env: DocumentEnv,
     document = _pending_for_decision(staff, document_id)
     if any(a.staff_id == staff.id for a in document.approvals):
         raise Conflict("You have already approved this document; another supervisor must.")
+    if document.valid_until is not None and document.valid_until <= utcnow():
+        raise Conflict("The validity this document was requested with has ended; refuse it "
+                       "and request a new one.")
     document.approvals.append(DocumentApproval(staff_id=staff.id))
     db.session.flush()
     audit.record(actor, "document.approve", customer_id=document.customer_id,
