@@ -168,6 +168,9 @@ def test_verbal_report_blocks_at_once_and_lapses(client, app, world, sign_in):
     with app.app_context():
         request = db.session.scalar(select(CardRequest).where(CardRequest.kind == "verbal_loss"))
         assert request.expires_at - utcnow() > timedelta(days=4, hours=23)
+        ends = request.expires_at.astimezone(ZoneInfo("Asia/Shanghai"))
+        # the customer reads the end in their branch's time, as staff see it
+        assert f"the block ends on {ends:%Y-%m-%d %H:%M} CST." in offered["payload"]["summary"]
         request.expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
     page = client.get(f"/customers/{wang.id}/cards").get_data(as_text=True)

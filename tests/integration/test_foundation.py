@@ -196,3 +196,16 @@ def test_the_migrations_have_one_head(app):
     with app.app_context():
         config = app.extensions["migrate"].migrate.get_config()
         assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_the_audit_log_finds_a_customer_number_typed_in_small_letters(app, world, client,
+                                                                     sign_in):
+    wang = world.customers[0]
+    sign_in(world.staff["manager"])
+    client.get(f"/customers/{wang.id}")
+    client.post("/auth/logout")
+    sign_in(world.staff["auditor"])
+    upper = client.get(f"/audit/?customer_no={wang.customer_no}").get_data(as_text=True)
+    lower = client.get(f"/audit/?customer_no={wang.customer_no.lower()}%20").get_data(
+        as_text=True)
+    assert "customer.view" in upper and "customer.view" in lower

@@ -41,7 +41,8 @@ def find_events(filters: AuditFilters) -> tuple[list[AuditEvent], bool]:
     if filters.customer_no:
         query = query.where(
             AuditEvent.customer_id.in_(
-                select(Customer.id).where(Customer.customer_no == filters.customer_no)
+                select(Customer.id).where(
+                    Customer.customer_no == filters.customer_no.strip().upper())
             )
         )
     if filters.before_id is not None:

@@ -24,6 +24,7 @@ from workstation.cards.models import CardReplacement, CardRequest
 from workstation.cards.settings import confirm_lifetime, verbal_report_lifetime
 from workstation.errors import Conflict, ValidationFailed
 from workstation.extensions import db
+from workstation.localtime import zone_of
 from workstation.models import Card, Staff
 from workstation.types import utcnow
 
@@ -163,8 +164,8 @@ def report_verbal_loss(actor: audit.Actor, staff: Staff, customer_id: int, card_
         actor, card, "formal_loss", loss_kind, reason, staff.id, f"verbal-{request.id}",
         request.expires_at - now,
         f"Your card {masked(card)} is blocked after your call. Confirm the report here to "
-        f"block it for good; otherwise the block ends on {request.expires_at:%Y-%m-%d %H:%M} "
-        "UTC.")
+        "block it for good; otherwise the block ends on "
+        f"{request.expires_at.astimezone(zone_of(customer)):%Y-%m-%d %H:%M %Z}.")
     risk.check_customer(customer.id, staff.id)
     device.announce_change(customer.id, "verbal_loss")
     db.session.commit()
