@@ -20,7 +20,7 @@ from appointments.calendar import (
 from appointments.models import ACTIVE_STATUSES, Appointment, CashCapacity, CashLoad
 from appointments.rules import day_slots
 from workstation import audit
-from workstation.customers.access import ReasonRequired, access_basis
+from workstation.customers.access import ReasonRequired, access_basis, record_opening
 from workstation.errors import NotFound
 from workstation.extensions import db
 from workstation.models import SERVING_ROLES, Customer, Staff
@@ -145,14 +145,9 @@ def open_appointment(actor: audit.Actor, staff: Staff, appointment_id: int) -> A
     appt = db.session.get(Appointment, appointment_id)
     if appt is None:
         raise NotFound("No such appointment.")
-    allowed = staff_may_open(staff, appt)
-    audit.record(actor, "appointment.view", customer_id=appt.customer_id,
-                 object_type="appointment", object_id=appt.reference,
-                 outcome="ok" if allowed else "reason_required")
-    db.session.commit()
-    if not allowed:
-        raise ReasonRequired("State why you open this customer's record first.",
-                             customer_id=appt.customer_id)
+    record_opening(actor, "appointment.view", customer_id=appt.customer_id,
+                   allowed=staff_may_open(staff, appt), object_type="appointment",
+                   object_id=appt.reference)
     return appt
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 
 import pytest
 from sqlalchemy import select
@@ -188,3 +189,25 @@ def test_the_phone_gives_a_date_with_a_deadline_that_is_not_today(client, app, w
     assert f"until {shown(soon)}<" in home
     page = client.get(f"/m/tasks/{week['id']}").get_data(as_text=True)
     assert f">{shown(week)}</time>" in page
+
+
+@pytest.mark.parametrize("pin", ["²³⁴⁵⁶⁷", "١٣٥٧٩٢"])
+def test_a_pin_in_other_digits_is_refused_without_a_trace(client, app, world, phone, caplog,
+                                                           pin_handler, pin):
+    task = push(app, world.customers[0].id, "set_secret",
+                {"secret_type": "pin", "label": "New PIN for card ending 4321"},
+                subject=("card_pin", 7))
+    with caplog.at_level(logging.DEBUG):
+        refused = client.post(f"/api/v1/customer/tasks/{task['id']}/answer", headers=phone,
+                              json={"payload_hash": task["payload_hash"], "decision": "accept",
+                                    "data": {"secret": pin, "repeat": pin}})
+    assert refused.status_code == 409 and "exactly 6 digits" in refused.json["detail"]
+    assert not any(ch in caplog.text for ch in pin)
+    still_open = client.get(f"/api/v1/customer/tasks/{task['id']}", headers=phone)
+    assert still_open.json["task"]["status"] in ("pending", "delivered") and pin_handler == []
+
+
+@pytest.mark.parametrize("after", ["9" * 30, "²", "-1"])
+def test_the_task_replay_refuses_an_odd_sequence_number(client, phone, after):
+    response = client.get(f"/api/v1/customer/tasks?after_seq={after}", headers=phone)
+    assert response.status_code == 422 and "after_seq" in response.json["detail"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.live.builders import bearer, customer_token, customer_web, set_staff, staff_client
 from workstation.live.openapi import OPENAPI_PATHS
 
@@ -121,3 +123,21 @@ def test_live_paths_are_in_the_published_openapi_document(app):
     document = app.test_client().get("/api/v1/openapi.json").json
     assert document["paths"]["/api/v1/live/queue"]["post"]["tags"] == ["live"]
     assert "/api/v1/live/sessions/{session_id}/rating" in document["paths"]
+
+
+def test_live_rating_refuses_other_digits_and_a_comment_that_is_not_text(client, app, world):
+    from workstation.audit import Actor
+    from workstation.errors import ValidationFailed
+    from workstation.extensions import db
+    from workstation.live.customer import rate_session
+    from workstation.live.models import LiveSession
+
+    with app.app_context():
+        session = LiveSession(customer_id=world.customers[0].id, agent_id=world.staff["agent"].id,
+                              topic="card", origin="queue", status="ended", form_values={})
+        db.session.add(session)
+        db.session.commit()
+        for score, comment in (("²", ""), (5, ["a"]), ("9" * 30, "")):
+            with pytest.raises(ValidationFailed):
+                rate_session(Actor.system(), world.customers[0].id, session.id, score, comment)
+        assert rate_session(Actor.system(), world.customers[0].id, session.id, "5", None).score == 5

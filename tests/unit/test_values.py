@@ -8,7 +8,7 @@ from stdnum import luhn
 from workstation.auth import totp
 from workstation.core.numbers import is_valid_card_number, new_account_number, new_card_number
 from workstation.crypto import FieldCipher
-from workstation.types import Money, UTCDateTime, to_money
+from workstation.types import DB_INT_MAX, Money, UTCDateTime, is_digits, to_money, whole_number
 
 
 def test_money_round_trips_exact_cents():
@@ -85,3 +85,14 @@ def test_enrolment_qr_is_an_svg_data_uri():
     uri = totp.provisioning_uri(totp.new_secret(), "agent1")
     assert uri.startswith("otpauth://totp/")
     assert totp.qr_data_uri(uri).startswith("data:image/svg+xml")
+
+
+@pytest.mark.parametrize(("text", "digits", "number"), [
+    ("042", True, 42), ("²³", False, None), ("١٣٥", False, None), ("", False, None),
+    (str(DB_INT_MAX), True, DB_INT_MAX), (str(DB_INT_MAX + 1), True, None), ("9" * 30, True, None),
+    (None, False, None), (7, False, None),
+])
+def test_only_ascii_digits_make_a_number_the_database_can_hold(text, digits, number):
+    """str.isdigit() alone takes '²' (int() refuses it) and '١' (int() reads it as 1)."""
+    assert is_digits(text) is digits
+    assert whole_number(text) == number

@@ -58,6 +58,18 @@ def access_basis(staff: Staff, customer: Customer) -> str | None:
     return "stated reason" if grant else None
 
 
+def record_opening(actor: audit.Actor, action: str, *, allowed: bool, customer_id: int,
+                   object_type: str, object_id: str | int) -> None:
+    """Put an opening of a customer's data on record, refused or not (committed, so that a
+    refusal stays on record too); ReasonRequired when it was refused."""
+    audit.record(actor, action, customer_id=customer_id, object_type=object_type,
+                 object_id=object_id, outcome="ok" if allowed else "reason_required")
+    db.session.commit()
+    if not allowed:
+        raise ReasonRequired("State why you open this customer's record first.",
+                             customer_id=customer_id)
+
+
 def grant_access(
     actor: audit.Actor,
     staff: Staff,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from workstation import audit
-from workstation.customers.access import ReasonRequired, access_basis
+from workstation.customers.access import ReasonRequired, access_basis, record_opening
 from workstation.errors import NotFound
 from workstation.extensions import db
 from workstation.models import Customer, Role, Staff
@@ -50,14 +50,9 @@ def customer_for_staff(actor: audit.Actor, staff: Staff, customer_id: int) -> Cu
     customer = db.session.get(Customer, customer_id)
     if customer is None:
         raise NotFound("No such customer.")
-    allowed = staff.role in REVIEWERS or access_basis(staff, customer) is not None
-    audit.record(actor, "onboarding.customer_viewed", customer_id=customer.id,
-                 object_type="customer", object_id=customer.customer_no,
-                 outcome="ok" if allowed else "reason_required")
-    db.session.commit()
-    if not allowed:
-        raise ReasonRequired("State why you open this customer's record first.",
-                             customer_id=customer.id)
+    record_opening(actor, "onboarding.customer_viewed", customer_id=customer.id,
+                   allowed=staff.role in REVIEWERS or access_basis(staff, customer) is not None,
+                   object_type="customer", object_id=customer.customer_no)
     return customer
 
 
