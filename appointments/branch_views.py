@@ -8,6 +8,7 @@ from flask_login import current_user
 from appointments import calendar, checkin, queries, setup
 from appointments.web import BOOKING_ROLES, SETUP_ROLES, VIEW_ROLES, bp, form_int, parse_day
 from workstation.errors import DomainError
+from workstation.types import utcnow
 from workstation.web import current_actor, is_htmx, roles_required
 
 
@@ -16,8 +17,10 @@ def _branch_id() -> int:
 
 
 def _desk_context(branch_id: int) -> dict:
-    return {"branch": calendar.get_branch(branch_id), "all_branches": calendar.branches(),
-            "line": checkin.waiting(branch_id)}
+    branch = calendar.get_branch(branch_id)
+    return {"branch": branch, "all_branches": calendar.branches(),
+            "line": checkin.waiting(branch_id),
+            "show_customers": queries.branch_shows_customers(current_user, branch)}
 
 
 @bp.get("/desk")
@@ -25,8 +28,12 @@ def _desk_context(branch_id: int) -> dict:
 def desk():
     """Check-in desk and the branch's waiting line (the line refreshes itself)."""
     context = _desk_context(_branch_id())
-    if is_htmx():
+    if is_htmx():  # the line refreshes itself every few seconds: on record with the page
         return render_template("appointments/_queue.html", **context)
+    branch = context["branch"]
+    queries.show_customers(current_actor(), current_user, branch, "desk",
+                           utcnow().astimezone(calendar.branch_zone(branch)).date(),
+                           [t.appointment for t in context["line"] if t.appointment])
     return render_template("appointments/desk.html", code=request.args.get("code", ""),
                            **context)
 

@@ -216,3 +216,39 @@ def test_who_is_booked_shows_to_the_branch_and_is_on_record(client, calendars, s
         views = db.session.scalars(select(AuditEvent).where(
             AuditEvent.action == "appointment.day_view")).all()
     assert [(v.actor_username, appt.reference in v.detail) for v in views] == [("agent1", True)]
+
+
+def test_the_desk_names_checked_in_customers_only_to_the_branch(client, calendars, sign_in,
+                                                                 app):
+    from datetime import timedelta
+
+    from appointments import checkin
+    from appointments.models import QueueTicket
+    from tests.appointments.conftest import staff_actor
+    from workstation.models import AuditEvent
+    from workstation.types import utcnow
+
+    sign_in(calendars.world.staff["manager"])
+    book_by_form(client, calendars, app)  # Wang Fang at BJ01
+    client.post("/auth/logout")
+    appt = only_appointment(app)
+    with app.app_context():
+        actor, staff = staff_actor(calendars.world.staff["agent"].id)
+        ticket = checkin.check_in(actor, staff, appt.branch_id, appt.checkin_code,
+                                  now=appt.starts_at - timedelta(minutes=10))
+        today = utcnow().astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).date()
+        db.session.get(QueueTicket, ticket.id).day = today  # in today's line
+        db.session.commit()
+    desk = f"/appointments/desk?branch_id={calendars.world.branches['BJ01']}"
+    sign_in(calendars.world.staff["agent"])
+    assert "Wang Fang" in client.get(desk).get_data(as_text=True)
+    refresh = client.get(desk, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Wang Fang" in refresh
+    client.post("/auth/logout")
+    sign_in(calendars.world.staff["manager2"])  # SH01
+    other = client.get(desk).get_data(as_text=True)
+    assert "Wang Fang" not in other and "appointment</span>" in other
+    with app.app_context():
+        views = db.session.scalars(select(AuditEvent.actor_username).where(
+            AuditEvent.action == "appointment.desk_view")).all()
+    assert views == ["agent1"]  # the page, not its refreshes
