@@ -19,10 +19,11 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     register_commands(app)
     from appointments.reminders import send_due_reminders
+    from appointments.settings import DEFAULTS
     from workstation.jobs import Job, add_job
 
     add_job(app, Job("appointment reminders", send_due_reminders,
-                     "APPOINTMENT_REMINDER_INTERVAL", 60))
+                     "APPOINTMENT_REMINDER_INTERVAL", DEFAULTS["APPOINTMENT_REMINDER_INTERVAL"]))
 
 
 def _customer_blueprints() -> list:

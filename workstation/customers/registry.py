@@ -48,6 +48,12 @@ def validate_resident_id(number: str) -> str:
         raise ValidationFailed("The ID number is not valid (check digit or birth date).") from exc
 
 
+def has_id_number(customer: Customer, typed: str) -> bool:
+    """Whether a typed ID number is the one on the customer's record (compared by its keyed
+    digest: the clear number on record is not read)."""
+    return cipher.lookup_digest(ric.compact(typed)) == customer.id_number_digest
+
+
 def register_customer(new: NewCustomer) -> Customer:
     """Add a customer (the caller commits); one record per ID number."""
     id_number = validate_resident_id(new.id_number)

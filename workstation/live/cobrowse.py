@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from workstation import audit
-from workstation.crypto import cipher
+from workstation.customers.registry import has_id_number
 from workstation.errors import Conflict, ValidationFailed
 from workstation.extensions import db
 from workstation.live import chat, notify
@@ -149,7 +149,7 @@ def _confirm_identity(actor: audit.Actor, session: LiveSession, customer: Custom
     typed = private.get("id_number") if isinstance(private, dict) else None
     if not isinstance(typed, str) or not 15 <= len(typed.strip()) <= 18:
         raise ValidationFailed("Type your ID number in the private field.", code="no_id_number")
-    if cipher.lookup_digest(typed.strip().upper()) != customer.id_number_digest:
+    if not has_id_number(customer, typed):
         audit.record(actor, SENT, customer_id=customer.id, object_type="live_session",
                      object_id=session.id, outcome="wrong_id_number")
         db.session.commit()

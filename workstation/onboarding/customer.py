@@ -40,8 +40,7 @@ def summary(application: OnboardingApplication) -> dict:
         "outcome_reason_category": outcome,
         "card_last4": application.card_last4,
         "pin_set": application.pin_set_at is not None,
-        "pin_request_open": application.status == "card_issued"
-        and fulfilment.pin_request_open(application),
+        "pin_request_open": fulfilment.pin_request_open(application),
         "physical_card": application.physical_card,
         "card_order_status": application.card_order_status,
         "created_at": application.created_at.isoformat(),

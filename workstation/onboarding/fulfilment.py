@@ -209,8 +209,10 @@ def record_pin(application: OnboardingApplication, answer) -> None:
 
 
 def pin_request_open(application: OnboardingApplication) -> bool:
-    """Whether the PIN step waits on the customer's phone now (not declined, expired or
-    withdrawn)."""
+    """Whether the PIN step of an issued card waits on the customer's phone now (not
+    declined, expired or withdrawn)."""
+    if application.status != "card_issued":
+        return False
     try:
         from workstation.tasks.models import OPEN_STATUSES, CustomerTask
     except ImportError:  # a build without the task channel: nothing can be open
