@@ -26,14 +26,19 @@ def test_manager_sends_a_message_that_reaches_the_phone(client, app, world, sign
     assert "Please bring your ID card" in sent.get_data(as_text=True)  # what the phone shows
     [task] = events_named(device, "task")
     assert task["payload"] == {"message": "Please bring your ID card"}
-    with app.app_context():  # one access on record per send: the push, not a view besides
-        actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-    assert actions[-3:] == ["customer.tasks_view", "customer.task_push", "task.created"]
+    with app.app_context():  # one row per send: the task's, naming why the manager may act
+        events = list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+    assert [(e.action, e.reason) for e in events[-2:]] == [
+        ("customer.tasks_view", "portfolio"), ("task.created", "portfolio")]
+    assert events[-1].customer_id == wang.id
+    assert events[-1].actor_username == world.staff["manager"].username
     empty = client.post(f"/customers/{wang.id}/tasks", data={"kind": "notice", "text": ""})
     assert empty.status_code == 422
-    with app.app_context():
-        actions = set(db.session.scalars(select(AuditEvent.action)))
-    assert {"customer.tasks_view", "customer.task_push", "task.created"} <= actions
+    with app.app_context():  # a refused send leaves no task: only the panel shown again
+        after = list(db.session.scalars(select(AuditEvent.action).where(
+            AuditEvent.id > events[-1].id)))
+        assert after == ["customer.tasks_view"]
+        assert db.session.scalar(select(func.count(CustomerTask.id))) == 1
 
 
 def _changed_at(page) -> str:
@@ -69,6 +74,10 @@ def test_panel_refuses_staff_without_access(client, app, world, sign_in):
     refused = client.post(f"/customers/{world.customers[0].id}/tasks",
                           data={"kind": "notice", "text": "Hello"})
     assert refused.status_code == 403
+    with app.app_context():  # the refusal is on record, and no task was made
+        last = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert (last.action, last.outcome) == ("customer.task_push", "refused")
+        assert db.session.scalar(select(func.count(CustomerTask.id))) == 1
     assert client.get("/customers/999999/tasks").status_code == 404
 
 

@@ -78,8 +78,10 @@ def _expiry(kind_default: timedelta, expires_in) -> timedelta:
 
 def create_task(actor: audit.Actor, customer_id: int, kind: str, payload: dict, *,
                 expires_in: timedelta | int | None = None,
-                subject: tuple[str, object] | None = None) -> CustomerTask:
-    """Add a task to the outbox in the caller's transaction; it is sent after COMMIT."""
+                subject: tuple[str, object] | None = None, basis: str = "") -> CustomerTask:
+    """Add a task to the outbox in the caller's transaction; it is sent after COMMIT.
+    `basis`, why the actor may act on the customer's record, is the reason of the task's
+    audit row when that row is also the record of the access."""
     spec = kind_of(kind)
     if not isinstance(payload, dict):
         raise ValidationFailed("A task payload is a JSON object.")
@@ -109,7 +111,7 @@ def create_task(actor: audit.Actor, customer_id: int, kind: str, payload: dict, 
     db.session.add(task)
     db.session.flush()
     audit.record(actor, "task.created", customer_id=customer.id, object_type="customer_task",
-                 object_id=public_id, detail={"kind": kind, "seq": task.seq,
+                 object_id=public_id, reason=basis, detail={"kind": kind, "seq": task.seq,
                                               "payload_hash": task.payload_hash,
                                               "subject": f"{subject_type}:{subject_id}"})
     delivery.queue_new_task(task)

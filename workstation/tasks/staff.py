@@ -42,18 +42,27 @@ class TaskPanel:
     changed_at: str
 
 
-def _customer_with_access(actor: audit.Actor, staff: Staff, customer_id: int,
-                          action: str) -> Customer:
+def _customer_and_basis(actor: audit.Actor, staff: Staff, customer_id: int,
+                        action: str) -> tuple[Customer, str]:
+    """The customer and why this staff member may act on their record; without a basis the
+    refusal is put on record (committed) and Forbidden raised."""
     customer = db.session.get(Customer, customer_id)
     if customer is None:
         raise NotFound("No customer with that number exists.")
     basis = access_basis(staff, customer)
-    audit.record(actor, action, customer_id=customer.id, object_type="customer",
-                 object_id=customer.customer_no, reason=basis or "",
-                 outcome="ok" if basis else "refused")
     if basis is None:
+        audit.record(actor, action, customer_id=customer.id, object_type="customer",
+                     object_id=customer.customer_no, outcome="refused")
         db.session.commit()
         raise Forbidden("Open the customer's profile (and state a reason if asked) first.")
+    return customer, basis
+
+
+def _customer_with_access(actor: audit.Actor, staff: Staff, customer_id: int,
+                          action: str) -> Customer:
+    customer, basis = _customer_and_basis(actor, staff, customer_id, action)
+    audit.record(actor, action, customer_id=customer.id, object_type="customer",
+                 object_id=customer.customer_no, reason=basis)
     return customer
 
 
@@ -83,11 +92,12 @@ STAFF_KINDS = {"notice": "message", "rating": "question"}
 def push_from_staff(actor: audit.Actor, staff: Staff, customer_id: int, kind: str,
                     text: str) -> TaskPanel:
     """A staff member sends a message or a rating request to the customer's phone; their
-    task panel comes back (the push's audit row covers that view)."""
+    task panel comes back. The task's own audit row (task.created, with the access basis as
+    its reason) is the record of this access and of that view: one row per push."""
     if kind not in STAFF_KINDS:
         raise ValidationFailed("Choose a message or a rating request.")
-    customer = _customer_with_access(actor, staff, customer_id, "customer.task_push")
-    service.create_task(actor, customer.id, kind, {STAFF_KINDS[kind]: text})
+    customer, basis = _customer_and_basis(actor, staff, customer_id, "customer.task_push")
+    service.create_task(actor, customer.id, kind, {STAFF_KINDS[kind]: text}, basis=basis)
     db.session.commit()
     return _panel_of(customer)
 
