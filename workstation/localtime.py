@@ -38,7 +38,7 @@ def zone_of(viewer) -> ZoneInfo:
         name = branch.timezone if branch is not None else None
     try:
         return ZoneInfo(name or current_app.config["DEFAULT_TIMEZONE"])
-    except ZoneInfoNotFoundError:
+    except (ZoneInfoNotFoundError, ValueError):  # unknown, or not a zone name at all
         return ZoneInfo("UTC")
 
 

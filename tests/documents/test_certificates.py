@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -19,7 +21,7 @@ from tests.documents.conftest import (
 )
 from workstation.documents.models import Document
 from workstation.extensions import db
-from workstation.models import AuditEvent, Hold
+from workstation.models import AuditEvent, Customer, Hold
 
 TEXTS = {
     "en": ("Balance Certificate", "Twelve thousand three hundred forty-five yuan and 67/100",
@@ -90,6 +92,23 @@ def test_issue_is_audited_and_pdf_served_to_staff(app, client, world, sign_in):
         actions = set(db.session.scalars(
             db.select(AuditEvent.action).where(AuditEvent.object_id == document.number)))
     assert {"document.request", "document.issue", "document.download"} <= actions
+
+
+def test_a_customer_without_a_home_branch_gets_dates_in_the_banks_zone(app, client, world,
+                                                                       sign_in):
+    """As staff pages show their times: the bank's zone, not UTC (from 16:00 UTC on, the
+    bank's day is already the next one)."""
+    sign_in(world.staff["manager"])
+    customer = world.customers[0]
+    with app.app_context():
+        db.session.get(Customer, customer.id).home_branch_id = None
+        db.session.commit()
+        account_id = account_of(customer.id).id
+    issue(client, customer.id, type="balance_certificate", language="en", account_id=account_id)
+    content = json.loads(latest_document(app).content)
+    bank_zone = ZoneInfo(app.config["DEFAULT_TIMEZONE"])
+    assert content["branch"]["timezone"] == bank_zone.key == "Asia/Shanghai"
+    assert content["as_of"] == datetime.now(bank_zone).date().isoformat()
 
 
 def test_deposit_certificate_holds_the_amount_until_revoked(app, client, world, sign_in):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from workstation.core import AccountInfo
 from workstation.documents.registry import PrepareRequest
 from workstation.errors import ValidationFailed
+from workstation.localtime import zone_of
 from workstation.masking import MASK, mask_tail
 from workstation.models import Customer
 from workstation.types import to_money, whole_number
@@ -25,12 +26,9 @@ def mask_name(name: str) -> str:
 
 
 def local_zone(customer: Customer) -> ZoneInfo:
-    """The time zone of the customer's home branch (dates on documents are local)."""
-    name = customer.home_branch.timezone if customer.home_branch else "UTC"
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    """The zone dates on the customer's documents are in: their home branch's, else the
+    bank's (the zone staff pages show the customer's times in)."""
+    return zone_of(customer)
 
 
 def start_of_day(day: date, zone: ZoneInfo) -> datetime:
