@@ -17,6 +17,7 @@ from workstation.documents.registry import (
 )
 from workstation.errors import ValidationFailed
 from workstation.extensions import db
+from workstation.localtime import zone_of
 from workstation.models import Customer
 
 
@@ -28,7 +29,7 @@ def confirmed_reports(customer_id: int) -> list[CardRequest]:
 
 
 def _local(moment, customer: Customer) -> str:
-    return moment.astimezone(common.local_zone(customer)).strftime("%Y-%m-%d %H:%M %Z")
+    return moment.astimezone(zone_of(customer)).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def prepare_loss_confirmation(request: PrepareRequest) -> Prepared:

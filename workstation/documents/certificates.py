@@ -10,6 +10,7 @@ from workstation.documents.ledger import balance_at
 from workstation.documents.registry import DocumentType, Prepared, PrepareRequest
 from workstation.documents.words import amount_in_words
 from workstation.errors import ValidationFailed
+from workstation.localtime import zone_of
 from workstation.masking import mask_tail
 from workstation.models import Customer
 
@@ -45,7 +46,7 @@ def prepare_balance_certificate(request: PrepareRequest) -> Prepared:
     as_of = common.parse_date(request.params.get("as_of"), "balance date", default=today)
     if as_of > today:
         raise ValidationFailed("The balance date cannot be in the future.")
-    zone = common.local_zone(request.customer)
+    zone = zone_of(request.customer)
     opened = account.opened_at.astimezone(zone).date() if account.opened_at else None
     if opened is not None and as_of < opened:
         raise ValidationFailed(f"The account was opened on {opened.isoformat()}: choose that "

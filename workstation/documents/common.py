@@ -25,20 +25,14 @@ def mask_name(name: str) -> str:
     return name[:1] + MASK * max(len(name) - 1, 1)
 
 
-def local_zone(customer: Customer) -> ZoneInfo:
-    """The zone dates on the customer's documents are in: their home branch's, else the
-    bank's (the zone staff pages show the customer's times in)."""
-    return zone_of(customer)
-
-
 def start_of_day(day: date, zone: ZoneInfo) -> datetime:
     """The UTC instant a local day begins."""
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
 def local_today(request: PrepareRequest) -> date:
-    """Today's date at the customer's home branch."""
-    return request.now.astimezone(local_zone(request.customer)).date()
+    """Today's date in the customer's zone (their home branch's, else the bank's)."""
+    return request.now.astimezone(zone_of(request.customer)).date()
 
 
 def parse_date(value: str | None, label: str, default: date | None = None) -> date:
@@ -95,7 +89,7 @@ def validity_end(request: PrepareRequest) -> tuple[date, datetime]:
                      settings["DOCUMENTS_CERTIFICATE_VALIDITY_DAYS"], 1,
                      settings["DOCUMENTS_CERTIFICATE_MAX_VALIDITY_DAYS"])
     last_day = local_today(request) + timedelta(days=days)
-    return last_day, start_of_day(last_day + timedelta(days=1), local_zone(request.customer))
+    return last_day, start_of_day(last_day + timedelta(days=1), zone_of(request.customer))
 
 
 def holder_block(customer: Customer) -> dict:
@@ -126,7 +120,7 @@ def branch_block(customer: Customer, bank_name: str) -> dict:
         "name": branch.name if branch else bank_name,
         "address": branch.address if branch else "",
         "code": branch.code if branch else "",
-        "timezone": local_zone(customer).key,
+        "timezone": zone_of(customer).key,
     }
 
 

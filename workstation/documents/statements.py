@@ -10,6 +10,7 @@ from workstation.documents.certificates import account_options
 from workstation.documents.ledger import balance_at, transactions_between
 from workstation.documents.registry import DocumentType, Prepared, PrepareRequest
 from workstation.errors import ValidationFailed
+from workstation.localtime import zone_of
 from workstation.masking import mask_tail, scrub_digits
 
 
@@ -33,7 +34,7 @@ def prepare_statement(request: PrepareRequest) -> Prepared:
     """Opening balance, each transaction with the balance after it, and the closing balance."""
     account = common.pick_account(request)
     start, end = _period(request)
-    zone = common.local_zone(request.customer)
+    zone = zone_of(request.customer)
     begin, finish = common.start_of_day(start, zone), common.start_of_day(end + timedelta(1), zone)
     opening = balance_at(request.core, account, begin)
     running, debits, credits, rows = opening, Decimal("0.00"), Decimal("0.00"), []
