@@ -18,9 +18,9 @@ def _branch_id() -> int:
 
 def _desk_context(branch_id: int) -> dict:
     branch = calendar.get_branch(branch_id)
+    own = queries.is_branch_staff(current_user, branch)
     return {"branch": branch, "all_branches": calendar.branches(),
-            "line": checkin.waiting(branch_id),
-            "show_customers": queries.branch_shows_customers(current_user, branch)}
+            "line": checkin.waiting(branch_id), "show_customers": own, "works_desk": own}
 
 
 @bp.get("/desk")
@@ -59,7 +59,8 @@ def check_in():
 def walk_in():
     """Give a walk-in customer a ticket."""
     branch_id = _branch_id()
-    ticket = checkin.add_walk_in(current_actor(), branch_id, request.form.get("label", ""))
+    ticket = checkin.add_walk_in(current_actor(), current_user, branch_id,
+                                 request.form.get("label", ""))
     flash(f"Walk-in ticket {ticket.display}.", "success")
     return redirect(url_for("appointments.desk", branch_id=branch_id))
 

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 from appointments.booking import transaction
 from appointments.calendar import branch_zone, get_branch
 from appointments.models import Appointment, QueueTicket
+from appointments.queries import is_branch_staff
 from appointments.settings import current_settings
 from workstation import audit
-from workstation.errors import Conflict, NotFound, ValidationFailed
+from workstation.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.models import Branch, Staff
 from workstation.types import utcnow
@@ -38,6 +39,14 @@ def parse_checkin_code(text: str) -> str:
         raise ValidationFailed("Enter the 8-character check-in code or scan the QR code.",
                                code="code")
     return match.group(1).upper()
+
+
+def _desk_of(staff: Staff, branch_id: int) -> Branch:
+    """The branch whose desk the staff member works; only its own serving staff may."""
+    branch = get_branch(branch_id)
+    if not is_branch_staff(staff, branch):
+        raise Forbidden(f"Only staff of {branch.name} work its check-in desk.", code="branch")
+    return branch
 
 
 def _lock_branch(branch_id: int) -> Branch:
@@ -77,7 +86,7 @@ def check_in(actor: audit.Actor, staff: Staff, branch_id: int, code_text: str,
              now: datetime | None = None) -> QueueTicket:
     """Check a customer in by code; they join the branch queue ahead of walk-ins."""
     now = now or utcnow()
-    branch = get_branch(branch_id)
+    branch = _desk_of(staff, branch_id)
     code = parse_checkin_code(code_text)
     appt = db.session.scalar(
         select(Appointment).where(Appointment.checkin_code == code).with_for_update()
@@ -102,11 +111,11 @@ def check_in(actor: audit.Actor, staff: Staff, branch_id: int, code_text: str,
 
 
 @transaction
-def add_walk_in(actor: audit.Actor, branch_id: int, label: str,
+def add_walk_in(actor: audit.Actor, staff: Staff, branch_id: int, label: str,
                 now: datetime | None = None) -> QueueTicket:
     """Give a walk-in customer a ticket (behind checked-in appointments)."""
     now = now or utcnow()
-    branch = get_branch(branch_id)
+    branch = _desk_of(staff, branch_id)
     label = (label or "").strip()[:120] or "Walk-in"
     ticket = _next_ticket(branch, 0, now, label=label)
     audit.record(actor, "branch_queue.walk_in", object_type="queue_ticket",
@@ -134,7 +143,7 @@ def call_next(actor: audit.Actor, staff: Staff, branch_id: int,
               now: datetime | None = None) -> QueueTicket:
     """Call the first ticket of the line to the counter; its appointment is then served."""
     now = now or utcnow()
-    _lock_branch(branch_id)
+    _lock_branch(_desk_of(staff, branch_id).id)
     line = waiting(branch_id, now)
     if not line:
         raise Conflict("Nobody is waiting.", code="empty")

@@ -118,17 +118,17 @@ def cash_needs(branch_id: int, day: date | None = None) -> dict:
     return {"branch": branch, "day": day, "needs": needs}
 
 
-def branch_shows_customers(staff: Staff, branch) -> bool:
-    """Whether a branch page shows who is booked: to the branch's own serving staff; others
-    see the seats taken without names or purposes."""
+def is_branch_staff(staff: Staff, branch) -> bool:
+    """The branch's own serving staff: they work its check-in desk and its pages show them
+    who is booked; others see the line and the seats taken without names or purposes."""
     return staff.branch_id == branch.id and staff.role in SERVING_ROLES
 
 
 def show_customers(actor: audit.Actor, staff: Staff, branch, what: str, day: date,
                    appointments: list[Appointment]) -> bool:
-    """`branch_shows_customers`, and on record when it does (one event per page listing the
-    appointments shown)."""
-    if not branch_shows_customers(staff, branch):
+    """Whether the page shows who is booked (`is_branch_staff`), and on record when it does
+    (one event per page listing the appointments shown)."""
+    if not is_branch_staff(staff, branch):
         return False
     if appointments:
         audit.record(actor, f"appointment.{what}_view", object_type="branch",

@@ -193,7 +193,7 @@ def test_check_in_puts_the_appointment_ahead_of_walk_ins(app, calendars):
         appt = book(calendars)
         actor, staff = staff_actor(calendars.world.staff["agent"].id)
         at = appt.starts_at - timedelta(minutes=10)
-        walk_in = checkin.add_walk_in(actor, appt.branch_id, "Counter",
+        walk_in = checkin.add_walk_in(actor, staff, appt.branch_id, "Counter",
                                       now=at - timedelta(minutes=5))
         with pytest.raises(Conflict):
             checkin.check_in(actor, staff, appt.branch_id, appt.checkin_code,

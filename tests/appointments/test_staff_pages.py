@@ -252,3 +252,36 @@ def test_the_desk_names_checked_in_customers_only_to_the_branch(client, calendar
         views = db.session.scalars(select(AuditEvent.actor_username).where(
             AuditEvent.action == "appointment.desk_view")).all()
     assert views == ["agent1"]  # the page, not its refreshes
+
+
+def test_only_the_branch_s_own_staff_work_its_desk(client, calendars, sign_in, app):
+    from appointments.models import QueueTicket
+
+    bj01 = calendars.world.branches["BJ01"]
+    sign_in(calendars.world.staff["manager"])  # BJ01
+    book_by_form(client, calendars, app)
+    appt = only_appointment(app)
+    own = client.get(f"/appointments/desk?branch_id={bj01}").get_data(as_text=True)
+    assert 'data-testid="checkin-form"' in own and "Give a ticket" in own
+    client.post("/auth/logout")
+    sign_in(calendars.world.staff["manager2"])  # SH01
+    page = client.get(f"/appointments/desk?branch_id={bj01}").get_data(as_text=True)
+    assert "Waiting line" in page and 'data-testid="checkin-form"' not in page
+    assert "Beijing Xidan's own staff check customers in" in page
+    assert "Give a ticket" not in page
+    refused = [
+        client.post("/appointments/desk/check-in",
+                    data={"branch_id": bj01, "code": appt.checkin_code}),
+        client.post("/appointments/desk/walk-in", data={"branch_id": bj01, "label": "Coins"}),
+        client.post("/appointments/desk/call-next", data={"branch_id": bj01}),
+    ]
+    for response in refused:
+        assert response.status_code == 403
+        assert "Only staff of Beijing Xidan work its check-in desk" in \
+            response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(QueueTicket.id))) == 0
+        assert db.session.get(Appointment, appt.id).status == "booked"
+    at_home = client.post("/appointments/desk/walk-in", data={"label": "Coins"},
+                          follow_redirects=True)  # their own branch's desk
+    assert at_home.status_code == 200 and "Walk-in ticket W001" in at_home.get_data(as_text=True)
