@@ -11,6 +11,7 @@ from tests.cards.builders import card_id_of, card_status, phone_of
 from workstation.cards.models import CardRequest
 from workstation.credentials.models import CredentialReset
 from workstation.extensions import db
+from workstation.models import AuditEvent
 from workstation.tasks.models import CustomerTask
 
 
@@ -112,6 +113,12 @@ def test_outside_own_work_asks_for_a_reason_first(client, app, world, sign_in):
     refused = lock(client, wang.id, card_id_of(app, wang))
     assert refused.status_code == 302 and "/reason" in refused.headers["Location"]
     assert count(app, CardRequest) == 0
+    with app.app_context():  # both refusals are on record, as what was tried
+        refusals = db.session.execute(select(AuditEvent.action, AuditEvent.actor_username)
+                                      .where(AuditEvent.outcome == "reason_required")
+                                      .order_by(AuditEvent.id)).all()
+    assert [tuple(row) for row in refusals] == [("customer.cards_view", "manager2"),
+                                                ("card.action_requested", "manager2")]
 
 
 def test_declined_lock_leaves_the_card_active(client, app, world, sign_in):

@@ -76,7 +76,7 @@ def test_panel_refuses_staff_without_access(client, app, world, sign_in):
     assert refused.status_code == 403
     with app.app_context():  # the refusal is on record, and no task was made
         last = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
-        assert (last.action, last.outcome) == ("customer.task_push", "refused")
+        assert (last.action, last.outcome) == ("customer.task_push", "reason_required")
         assert db.session.scalar(select(func.count(CustomerTask.id))) == 1
     assert client.get("/customers/999999/tasks").status_code == 404
 

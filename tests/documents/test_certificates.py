@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from tests.documents.conftest import (
     account_of,
@@ -199,6 +200,12 @@ def test_out_of_portfolio_staff_must_state_a_reason(app, client, world, sign_in)
     response = issue(client, customer.id, type="statement", language="en", account_id="1")
     assert response.status_code == 302
     assert latest_document(app) is None
+    with app.app_context():  # both refusals are on record, as what was tried
+        refusals = db.session.execute(select(AuditEvent.action, AuditEvent.customer_id)
+                                      .where(AuditEvent.outcome == "reason_required")
+                                      .order_by(AuditEvent.id)).all()
+    assert [tuple(row) for row in refusals] == [("documents.list", customer.id),
+                                                ("document.request", customer.id)]
 
 
 def test_auditor_cannot_issue(client, world, sign_in):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from workstation.customers.access import ReasonRequired, access_basis
+from workstation import audit
+from workstation.customers.access import require_basis
 from workstation.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.masking import mask_card
@@ -20,8 +21,9 @@ def require_operator(staff: Staff) -> None:
         raise Forbidden("Your role does not allow card services.")
 
 
-def customer_for(staff: Staff, customer_id: int) -> Customer:
-    """The customer, if the staff member may serve them now (portfolio or stated reason)."""
+def customer_for(actor: audit.Actor, staff: Staff, customer_id: int, action: str) -> Customer:
+    """The customer, if the staff member may serve them now (portfolio or stated reason); a
+    refusal is on record as `action`, the operation that was tried."""
     require_operator(staff)
     # The row lock queues concurrent operations on one customer (double-sent forms too).
     customer = db.session.execute(
@@ -29,8 +31,7 @@ def customer_for(staff: Staff, customer_id: int) -> Customer:
     ).scalar_one_or_none()
     if customer is None:
         raise NotFound("No such customer.")
-    if access_basis(staff, customer) is None:
-        raise ReasonRequired("State why you open this customer's record first.")
+    require_basis(actor, staff, customer, action)
     return customer
 
 

@@ -65,7 +65,7 @@ def cards_overview(actor: audit.Actor, staff: Staff, customer_id: int) -> CardsO
     """The customer's cards and their requests, for staff who may serve them (audited)."""
     from workstation.credentials.service import resets_of
 
-    customer = customer_for(staff, customer_id)
+    customer = customer_for(actor, staff, customer_id, "customer.cards_view")
     basis = access_basis(staff, customer) or ""
     db.session.commit()  # release the customer row lock before the sweep below
     lapse_verbal_reports(customer.id)
@@ -85,7 +85,7 @@ def loss_report(actor: audit.Actor, staff: Staff | None, customer_id: int,
     """A completed formal loss report, for its confirmation document (audited)."""
     if staff is not None:
         require_operator(staff)
-        customer_for(staff, customer_id)
+        customer_for(actor, staff, customer_id, "card.loss_confirmation_viewed")
     request = db.session.get(CardRequest, request_id)
     if (request is None or request.customer_id != customer_id or request.kind != "formal_loss"
             or request.status != "completed"):

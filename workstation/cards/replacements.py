@@ -45,7 +45,7 @@ def order_replacement(actor: audit.Actor, staff: Staff, customer_id: int, card_i
                       delivery: str, branch_id, reason: str, request_key: str) -> CardReplacement:
     """Order a new card (new number) for one blocked for good; the customer confirms it."""
     reason, request_key = clean_reason(reason), clean_key(request_key)
-    customer = customer_for(staff, customer_id)
+    customer = customer_for(actor, staff, customer_id, "card.replacement_requested")
     if db.session.scalar(select(CardReplacement.id)
                          .where(CardReplacement.request_key == request_key)):
         raise Conflict("This form was already sent; the order below is the one it made.")
@@ -180,7 +180,7 @@ def _order_of(customer: Customer, replacement_id) -> CardReplacement:
 def advance_replacement(actor: audit.Actor, staff: Staff, customer_id: int, replacement_id,
                         step: str, reason: str = "") -> CardReplacement:
     """Record the next step of the order's progress (production, dispatch, pickup/delivery)."""
-    customer = customer_for(staff, customer_id)
+    customer = customer_for(actor, staff, customer_id, "card.replacement_advanced")
     order = _order_of(customer, replacement_id)
     allowed = NEXT_STEP.get(order.status, ())
     allowed = tuple(s for s in allowed if s != ("delivered" if order.delivery == "branch"
@@ -209,7 +209,7 @@ def waive_fee(actor: audit.Actor, staff: Staff, customer_id: int, replacement_id
     if staff.role != Role.SUPERVISOR.value:
         raise Forbidden("Only a supervisor can waive a fee.")
     reason = clean_reason(reason)
-    customer = customer_for(staff, customer_id)
+    customer = customer_for(actor, staff, customer_id, "card.replacement_fee_waived")
     order = _order_of(customer, replacement_id)
     if order.status not in OPEN:
         raise Conflict("The fee of a closed or activated order cannot be waived.")

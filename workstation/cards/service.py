@@ -83,7 +83,7 @@ def request_card_action(actor: audit.Actor, staff: Staff, customer_id: int, card
     if kind not in TITLES:
         raise ValidationFailed("Unknown card operation.")
     reason, request_key = clean_reason(reason), clean_key(request_key)
-    customer = customer_for(staff, customer_id)
+    customer = customer_for(actor, staff, customer_id, "card.action_requested")
     refuse_repeat(CardRequest, request_key)
     card = card_of(customer, card_id)
     states.require(kind, card.status)
@@ -139,7 +139,7 @@ def report_verbal_loss(actor: audit.Actor, staff: Staff, customer_id: int, card_
                        loss_kind: str, reason: str, request_key: str) -> CardRequest:
     """Block a card at once on the customer's word by phone; it lapses unless confirmed."""
     reason, request_key = clean_reason(reason), clean_key(request_key)
-    customer = customer_for(staff, customer_id)
+    customer = customer_for(actor, staff, customer_id, "card.verbal_loss_reported")
     refuse_repeat(CardRequest, request_key)
     card = card_of(customer, card_id)
     states.require("verbal_loss", card.status)
@@ -178,7 +178,7 @@ def cancel_request(actor: audit.Actor, staff: Staff, customer_id: int, request_i
     from workstation.tasks.service import cancel_task
 
     reason = clean_reason(reason)
-    customer = customer_for(staff, customer_id)
+    customer = customer_for(actor, staff, customer_id, "card.request_cancelled")
     request = _request_of(customer.id, request_id)
     if request.status != "awaiting_customer":
         raise Conflict("Only a request still waiting for the customer can be withdrawn.")

@@ -39,7 +39,7 @@ def start_reset(actor: audit.Actor, staff: Staff, customer_id: int, kind: str, c
     if kind not in KINDS:
         raise ValidationFailed("Choose a PIN reset or a password reset.")
     reason, request_key = clean_reason(reason), clean_key(request_key)
-    customer = customer_for(staff, customer_id)
+    customer = customer_for(actor, staff, customer_id, "credential.reset_started")
     refuse_repeat(CredentialReset, request_key)
     card = None
     if kind == "pin":
@@ -94,7 +94,7 @@ def cancel_reset(actor: audit.Actor, staff: Staff, customer_id: int, reset_id,
     from workstation.tasks.service import cancel_task
 
     reason = clean_reason(reason)
-    customer = customer_for(staff, customer_id)
+    customer = customer_for(actor, staff, customer_id, "credential.reset_cancelled")
     reset = reset_of(customer.id, reset_id)
     if not reset.is_open:
         raise Conflict(f"This reset has already ended ({reset.status_label.lower()}).")

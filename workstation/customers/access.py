@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import NoReturn
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -58,16 +59,34 @@ def access_basis(staff: Staff, customer: Customer) -> str | None:
     return "stated reason" if grant else None
 
 
+def require_basis(actor: audit.Actor, staff: Staff, customer: Customer, action: str) -> str:
+    """Why this staff member may open the customer's record. Without a basis the refusal is
+    put on record under `action` (committed) and ReasonRequired raised; an allowed opening
+    is the caller's to record, with the basis as its reason, beside what it does."""
+    basis = access_basis(staff, customer)
+    if basis is None:
+        _refuse_opening(actor, action, customer.id, "customer", customer.customer_no)
+    return basis
+
+
 def record_opening(actor: audit.Actor, action: str, *, allowed: bool, customer_id: int,
                    object_type: str, object_id: str | int) -> None:
     """Put an opening of a customer's data on record, refused or not (committed, so that a
     refusal stays on record too); ReasonRequired when it was refused."""
-    audit.record(actor, action, customer_id=customer_id, object_type=object_type,
-                 object_id=object_id, outcome="ok" if allowed else "reason_required")
-    db.session.commit()
     if not allowed:
-        raise ReasonRequired("State why you open this customer's record first.",
-                             customer_id=customer_id)
+        _refuse_opening(actor, action, customer_id, object_type, object_id)
+    audit.record(actor, action, customer_id=customer_id, object_type=object_type,
+                 object_id=object_id)
+    db.session.commit()
+
+
+def _refuse_opening(actor: audit.Actor, action: str, customer_id: int, object_type: str,
+                    object_id: str | int) -> NoReturn:
+    audit.record(actor, action, customer_id=customer_id, object_type=object_type,
+                 object_id=object_id, outcome="reason_required")
+    db.session.commit()
+    raise ReasonRequired("State why you open this customer's record first.",
+                         customer_id=customer_id)
 
 
 def grant_access(

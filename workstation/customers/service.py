@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from workstation import audit
 from workstation.core import AccountInfo, CardInfo, CoreBanking, CustomerInfo, TransactionInfo
-from workstation.customers.access import ReasonRequired, access_basis
+from workstation.customers.access import require_basis
 from workstation.errors import NotFound
 from workstation.extensions import db
 from workstation.masking import scrub_digits
@@ -100,18 +100,7 @@ def open_profile(
     customer = db.session.get(Customer, customer_id)
     if customer is None:
         raise NotFound("No customer with that number exists.")
-    basis = access_basis(staff, customer)
-    if basis is None:
-        audit.record(
-            actor,
-            "customer.view",
-            customer_id=customer.id,
-            object_type="customer",
-            object_id=customer.customer_no,
-            outcome="reason_required",
-        )
-        db.session.commit()
-        raise ReasonRequired("Opening this record needs a reason.")
+    basis = require_basis(actor, staff, customer, "customer.view")
     profile = CustomerProfile(
         customer=core.get_customer(customer.id),
         accounts=core.accounts_of(customer.id),

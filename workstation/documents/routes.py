@@ -63,7 +63,8 @@ def customer_documents(customer_id: int):
 
 
 def _render_form(customer_id: int, type_key: str, error: str = "", values=None, status=200):
-    customer, _basis = service.customer_for(current_user, customer_id)
+    customer, _basis = service.customer_for(current_actor(), current_user, customer_id,
+                                            "document.request")
     kind = document_type(type_key)
     options = kind.form_options(customer, core_banking(), current_app.config)
     language = (values or {}).get("language") or customer.preferred_language

@@ -10,8 +10,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from workstation import audit
-from workstation.customers.access import access_basis
-from workstation.errors import Forbidden, NotFound, ValidationFailed
+from workstation.customers.access import require_basis
+from workstation.errors import NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.models import SERVING_ROLES, Customer, Role, Staff
 from workstation.tasks import service
@@ -45,17 +45,11 @@ class TaskPanel:
 def _customer_and_basis(actor: audit.Actor, staff: Staff, customer_id: int,
                         action: str) -> tuple[Customer, str]:
     """The customer and why this staff member may act on their record; without a basis the
-    refusal is put on record (committed) and Forbidden raised."""
+    refusal is put on record (committed) and ReasonRequired raised."""
     customer = db.session.get(Customer, customer_id)
     if customer is None:
         raise NotFound("No customer with that number exists.")
-    basis = access_basis(staff, customer)
-    if basis is None:
-        audit.record(actor, action, customer_id=customer.id, object_type="customer",
-                     object_id=customer.customer_no, outcome="refused")
-        db.session.commit()
-        raise Forbidden("Open the customer's profile (and state a reason if asked) first.")
-    return customer, basis
+    return customer, require_basis(actor, staff, customer, action)
 
 
 def _customer_with_access(actor: audit.Actor, staff: Staff, customer_id: int,
