@@ -39,6 +39,22 @@ def test_task_is_sent_only_after_the_business_change_commits(app, world, wang_de
     assert task["seq"] == 1 and task["status"] == "pending"
 
 
+def test_devices_get_their_events_before_staff_tabs(app, world, monkeypatch):
+    """After a commit the customer's devices are sent to first; staff tabs follow."""
+    from workstation.realtime import after_commit
+
+    sent = []
+    monkeypatch.setattr(after_commit, "emit_to_room",
+                        lambda room, event, data, namespace: sent.append((namespace, event)))
+    with app.app_context():
+        after_commit.emit_after_commit("staff:1", "task:status", {}, "/staff")
+        after_commit.emit_after_commit("customer:1", "task", {}, "/customer")
+        after_commit.emit_after_commit("customer-tasks:1", "task:status", {}, "/staff")
+        assert sent == []
+        db.session.commit()
+    assert sent == [("/customer", "task"), ("/staff", "task:status"), ("/staff", "task:status")]
+
+
 def test_sequence_numbers_are_per_customer(app, world):
     first = push(app, world.customers[0].id)
     second = push(app, world.customers[0].id)

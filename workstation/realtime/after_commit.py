@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from workstation.extensions import db, socketio
-from workstation.realtime import emit_to_room
+from workstation.realtime import CUSTOMER_NAMESPACE, emit_to_room
 
 INFO_KEY = "realtime_after_commit"
 # Fault injection for the restart tests: the process exits right after a commit that
@@ -40,11 +40,19 @@ def _send_queued(session: Session) -> None:
     fault = os.environ.get(FAULT_ENV)
     if fault and any(item.event == fault for item in queued):
         os._exit(70)
-    for item in queued:
-        emit_to_room(item.room, item.event, item.data, item.namespace)
-    # Under gevent an emit only queues the frame; yield once so it leaves now, not after
-    # the rest of the request (rendering the page) has run.
-    socketio.sleep(0)
+    # Under gevent an emit only queues the frame; yield so it leaves now, not after the rest
+    # of the request (rendering the page) has run. The customer's devices first: staff tabs
+    # get their status updates right after.
+    for group in _devices_first(queued):
+        for item in group:
+            emit_to_room(item.room, item.event, item.data, item.namespace)
+        socketio.sleep(0)
+
+
+def _devices_first(queued: list[QueuedEmit]) -> list[list[QueuedEmit]]:
+    devices = [item for item in queued if item.namespace == CUSTOMER_NAMESPACE]
+    others = [item for item in queued if item.namespace != CUSTOMER_NAMESPACE]
+    return [group for group in (devices, others) if group]
 
 
 @event.listens_for(Session, "after_rollback")
