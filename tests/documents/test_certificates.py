@@ -95,6 +95,19 @@ def test_issue_is_audited_and_pdf_served_to_staff(app, client, world, sign_in):
     assert {"document.request", "document.issue", "document.download"} <= actions
 
 
+def test_the_issue_form_is_on_record_with_the_access_basis(app, client, world, sign_in):
+    sign_in(world.staff["manager"])
+    customer = world.customers[0]
+    form = client.get(f"/customers/{customer.id}/documents/new?type=balance_certificate")
+    assert form.status_code == 200 and "Balance Certificate" in form.get_data(as_text=True)
+    with app.app_context():  # the form lists the customer's accounts: that is on record
+        views = db.session.execute(select(AuditEvent.reason, AuditEvent.detail).where(
+            AuditEvent.action == "document.form_view", AuditEvent.customer_id == customer.id
+        )).all()
+    assert [(reason, json.loads(detail)) for reason, detail in views] == [
+        ("portfolio", {"type": "balance_certificate"})]
+
+
 def test_a_customer_without_a_home_branch_gets_dates_in_the_banks_zone(app, client, world,
                                                                        sign_in):
     """As staff pages show their times: the bank's zone, not UTC (from 16:00 UTC on, the

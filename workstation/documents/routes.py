@@ -24,6 +24,7 @@ from workstation.documents.printing import format_code, print_source, render_pri
 from workstation.documents.registry import document_type, document_types
 from workstation.documents.texts import LANGUAGE_NAMES
 from workstation.errors import DomainError
+from workstation.extensions import db
 from workstation.models import SERVING_ROLES, Role
 from workstation.web import current_actor, roles_required
 
@@ -63,14 +64,12 @@ def customer_documents(customer_id: int):
 
 
 def _render_form(customer_id: int, type_key: str, error: str = "", values=None, status=200):
-    customer, _basis = service.customer_for(current_actor(), current_user, customer_id,
-                                            "document.request")
-    kind = document_type(type_key)
-    options = kind.form_options(customer, core_banking(), current_app.config)
-    language = (values or {}).get("language") or customer.preferred_language
+    form = service.issue_form(current_actor(), current_user, document_env(), customer_id,
+                              type_key)
+    language = (values or {}).get("language") or form.customer.preferred_language
     return render_template(
-        "documents/new.html", customer=customer, kind=kind, options=options, error=error,
-        values=values or {}, languages=LANGUAGE_NAMES, language=language,
+        "documents/new.html", customer=form.customer, kind=form.kind, options=form.options,
+        error=error, values=values or {}, languages=LANGUAGE_NAMES, language=language,
     ), status
 
 
@@ -98,6 +97,7 @@ def issue(customer_id: int):
     except ReasonRequired:
         return _reason_page(customer_id)
     except DomainError as error:
+        db.session.rollback()  # nothing of the refused request stays; the form is shown again
         document_type(type_key)  # an unknown type is refused as it is, not re-rendered
         values = {**form, "language": language}
         return _render_form(customer_id, type_key, error.message, values, error.status_code)

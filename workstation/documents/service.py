@@ -16,7 +16,7 @@ from workstation.customers.access import require_basis
 from workstation.documents import delivery
 from workstation.documents.models import Document, DocumentApproval, DocumentStatus
 from workstation.documents.printing import CODE_ALPHABET, print_source, render_print_html
-from workstation.documents.registry import PrepareRequest, document_type
+from workstation.documents.registry import DocumentType, PrepareRequest, document_type
 from workstation.documents.rendering import render_pdf
 from workstation.documents.signing import signing_material
 from workstation.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -58,6 +58,29 @@ def customer_for(actor: audit.Actor, staff: Staff, customer_id: int,
     if customer is None:
         raise NotFound("No customer with that number exists.")
     return customer, require_basis(actor, staff, customer, action)
+
+
+@dataclass(frozen=True)
+class IssueForm:
+    """What the issue form of one kind of document shows: the customer and their choices
+    (accounts, fees, appointments)."""
+
+    customer: Customer
+    kind: DocumentType
+    options: dict
+
+
+def issue_form(actor: audit.Actor, staff: Staff, env: DocumentEnv, customer_id: int,
+               type_key: str) -> IssueForm:
+    """The issue form's contents for a staff member with a basis (audited: it lists the
+    customer's accounts, fees or appointments)."""
+    customer, basis = customer_for(actor, staff, customer_id, "document.form_view")
+    kind = document_type(type_key)
+    options = kind.form_options(customer, env.core, env.settings)
+    audit.record(actor, "document.form_view", customer_id=customer.id, object_type="customer",
+                 object_id=customer.customer_no, reason=basis, detail={"type": kind.key})
+    db.session.commit()
+    return IssueForm(customer, kind, options)
 
 
 def request_document(actor: audit.Actor, staff: Staff, env: DocumentEnv, customer_id: int,
