@@ -35,13 +35,14 @@ class ValidationFailed(DomainError):
     status_code = 422
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
+    """Whether the client reads JSON (the API, or a client that asks for it)."""
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def error_response(status: int, title: str, message: str):
     """One shape for every error: JSON problem, htmx fragment or full page."""
-    if _wants_json():
+    if wants_json():
         body = {"type": "about:blank", "title": title, "status": status, "detail": message}
         response = jsonify(body)
         response.status_code = status

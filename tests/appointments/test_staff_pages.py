@@ -182,7 +182,8 @@ def test_staff_of_another_branch_state_a_reason_before_an_appointment_opens(
     refused = client.get(f"/appointments/{appt.id}")
     assert refused.status_code == 302
     assert refused.headers["Location"].endswith(f"/customers/{customer_id}/reason")
-    assert client.get(f"/appointments/{appt.id}/calendar.ics").status_code == 403
+    ics = client.get(f"/appointments/{appt.id}/calendar.ics")
+    assert ics.status_code == 302 and ics.headers["Location"] == refused.headers["Location"]
     with app.app_context():
         outcomes = db.session.scalars(select(AuditEvent.outcome).where(
             AuditEvent.action == "appointment.view", AuditEvent.object_id == appt.reference)

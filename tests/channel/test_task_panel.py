@@ -69,11 +69,12 @@ def test_panel_and_its_socket_agree_on_the_last_change(client, app, world, sign_
 def test_panel_refuses_staff_without_access(client, app, world, sign_in):
     push(app, world.customers[0].id)
     sign_in(world.staff["manager2"])
+    reason_page = f"/customers/{world.customers[0].id}/reason"
     response = client.get(f"/customers/{world.customers[0].id}/tasks")
-    assert response.status_code == 403
-    refused = client.post(f"/customers/{world.customers[0].id}/tasks",
-                          data={"kind": "notice", "text": "Hello"})
-    assert refused.status_code == 403
+    assert response.status_code == 302 and response.headers["Location"].endswith(reason_page)
+    refused = client.post(f"/customers/{world.customers[0].id}/tasks",  # from the panel
+                          data={"kind": "notice", "text": "Hello"}, headers={"HX-Request": "true"})
+    assert refused.status_code == 204 and refused.headers["HX-Redirect"].endswith(reason_page)
     with app.app_context():  # the refusal is on record, and no task was made
         last = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         assert (last.action, last.outcome) == ("customer.task_push", "reason_required")

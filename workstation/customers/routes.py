@@ -8,10 +8,22 @@ from flask_login import current_user, login_required
 from workstation.core import core_banking
 from workstation.customers import access, service
 from workstation.customers.extensions import profile_extensions
-from workstation.errors import ValidationFailed
-from workstation.web import current_actor, render_page_or_fragment
+from workstation.errors import ValidationFailed, error_response, wants_json
+from workstation.web import current_actor, is_htmx, render_page_or_fragment
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
+
+
+@bp.app_errorhandler(access.ReasonRequired)
+def _ask_for_a_reason(refused: access.ReasonRequired):
+    """A customer's record opened without a basis: to the page that asks why (htmx pages
+    move there whole). JSON clients, and refusals that name no customer, get the 403."""
+    if refused.customer_id is None or wants_json():
+        return error_response(refused.status_code, "Request refused", refused.message)
+    target = url_for("customers.state_reason", customer_id=refused.customer_id)
+    if is_htmx():
+        return "", 204, {"HX-Redirect": target}
+    return redirect(target)
 
 
 @bp.get("/search")
