@@ -24,6 +24,12 @@ def require_operator(staff: Staff) -> None:
 def customer_for(actor: audit.Actor, staff: Staff, customer_id: int, action: str) -> Customer:
     """The customer, if the staff member may serve them now (portfolio or stated reason); a
     refusal is on record as `action`, the operation that was tried."""
+    return customer_and_basis(actor, staff, customer_id, action)[0]
+
+
+def customer_and_basis(actor: audit.Actor, staff: Staff, customer_id: int,
+                       action: str) -> tuple[Customer, str]:
+    """`customer_for`, with the basis the staff member serves the customer on."""
     require_operator(staff)
     # The row lock queues concurrent operations on one customer (double-sent forms too).
     customer = db.session.execute(
@@ -31,8 +37,7 @@ def customer_for(actor: audit.Actor, staff: Staff, customer_id: int, action: str
     ).scalar_one_or_none()
     if customer is None:
         raise NotFound("No such customer.")
-    require_basis(actor, staff, customer, action)
-    return customer
+    return customer, require_basis(actor, staff, customer, action)
 
 
 def card_of(customer: Customer, card_id, *, lock: bool = True) -> Card:

@@ -9,9 +9,8 @@ from sqlalchemy import select
 from workstation import audit
 from workstation.cards import states
 from workstation.cards.answers import lapse_verbal_reports
-from workstation.cards.common import customer_for, require_operator
+from workstation.cards.common import customer_and_basis, customer_for, require_operator
 from workstation.cards.models import CardReplacement, CardRequest
-from workstation.customers.access import access_basis
 from workstation.errors import NotFound
 from workstation.extensions import db
 from workstation.models import Branch, Card, Customer, Staff
@@ -65,8 +64,7 @@ def cards_overview(actor: audit.Actor, staff: Staff, customer_id: int) -> CardsO
     """The customer's cards and their requests, for staff who may serve them (audited)."""
     from workstation.credentials.service import resets_of
 
-    customer = customer_for(actor, staff, customer_id, "customer.cards_view")
-    basis = access_basis(staff, customer) or ""
+    customer, basis = customer_and_basis(actor, staff, customer_id, "customer.cards_view")
     db.session.commit()  # release the customer row lock before the sweep below
     lapse_verbal_reports(customer.id)
     rows, replacements, requests = _rows(customer.id)
