@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import func, select
 
@@ -60,6 +63,23 @@ def test_sequence_numbers_are_per_customer(app, world):
     second = push(app, world.customers[0].id)
     other = push(app, world.customers[1].id)
     assert (first["seq"], second["seq"], other["seq"]) == (1, 2, 1)
+
+
+def test_tasks_pushed_at_once_to_one_customer_are_numbered_each_once(app, world):
+    """Staff on several requests push to the same customer together: the numbers the phone
+    replays by are 1..N, none twice and none skipped, and so is the audit trail."""
+    wang = world.customers[0].id
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pushed = list(pool.map(lambda n: push(app, wang, "notice", {"message": f"m{n}"}),
+                               range(24)))
+    assert sorted(task["seq"] for task in pushed) == list(range(1, 25))
+    with app.app_context():
+        stored = db.session.scalars(select(CustomerTask.seq).where(
+            CustomerTask.customer_id == wang).order_by(CustomerTask.seq)).all()
+        audited = db.session.scalars(select(AuditEvent.detail).where(
+            AuditEvent.action == "task.created")).all()
+    assert stored == list(range(1, 25))
+    assert sorted(json.loads(detail)["seq"] for detail in audited) == list(range(1, 25))
 
 
 def test_reconnect_replays_open_tasks_after_last_seq_in_order(app, world, wang_device):

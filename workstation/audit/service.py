@@ -90,6 +90,14 @@ _LOCK_HEAD = (update(_HEAD).where(_HEAD.c.id == 1).values(last_event_id=_HEAD.c.
 _MOVE_HEAD = (update(_HEAD).where(_HEAD.c.id == 1)
               .values(last_event_id=bindparam("new_event_id"), last_hash=bindparam("new_hash")))
 _APPEND_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
+# On PostgreSQL an append moves the head in the same statement (one round trip, nothing left
+# to write at COMMIT): the event's insert is a data-modifying CTE under the head's update.
+_APPENDED = (insert(_EVENTS).values({name: bindparam(name) for name in (*HASHED_FIELDS, "hash")})
+             .returning(_EVENTS.c.id).cte("appended"))
+_APPEND_AND_MOVE_HEAD = (update(_HEAD).where(_HEAD.c.id == 1)
+                         .values(last_event_id=select(_APPENDED.c.id).scalar_subquery(),
+                                 last_hash=bindparam("hash"))
+                         .add_cte(_APPENDED).returning(_HEAD.c.last_event_id))
 
 
 def _innermost_transaction(session: Session):
@@ -99,8 +107,9 @@ def _innermost_transaction(session: Session):
 def _chain_head() -> _HeldHead:
     """The locked chain head. A transaction locks it once, with a no-op UPDATE that returns
     the row (a row lock on PostgreSQL, the database write lock on SQLite), so concurrent
-    appenders queue up; later appends in the same transaction move the held head on, and
-    the row itself is written once, before COMMIT."""
+    appenders queue up; later appends in the same transaction move the held head on. On
+    SQLite the row itself is written once, before COMMIT; PostgreSQL moves it with each
+    append, in the append's own statement."""
     session = db.session()
     held = session.info.get(HELD_HEAD_KEY)
     current = _innermost_transaction(session)
@@ -146,14 +155,17 @@ def record(
         "prev_hash": head.last_hash,
     }
     content["hash"] = _content_hash(content)
-    event_id = db.session.execute(_APPEND_EVENT, content).scalar_one()
-    head.last_event_id, head.last_hash, head.moved = event_id, content["hash"], True
+    moves_head = db.session.get_bind().dialect.name == "postgresql"
+    event_id = db.session.execute(_APPEND_AND_MOVE_HEAD if moves_head else _APPEND_EVENT,
+                                  content).scalar_one()
+    head.last_event_id, head.last_hash, head.moved = event_id, content["hash"], not moves_head
     return RecordedEvent(event_id, content["hash"])
 
 
 @orm_events.listens_for(Session, "before_commit")
 def _write_moved_head(session: Session) -> None:
-    """The head row moves to the transaction's last event once, just before COMMIT."""
+    """The head row moves to the transaction's last event once, just before COMMIT (where an
+    append did not move it itself)."""
     held = session.info.get(HELD_HEAD_KEY)
     if held is None or not held.moved or held.transaction is not _innermost_transaction(session):
         return

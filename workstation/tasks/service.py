@@ -47,25 +47,6 @@ class TaskRefused(Conflict):
     """An answer or acknowledgement the task's state does not allow; `code` says why."""
 
 
-def _next_seq_statement(dialect: str):
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    counters = CustomerTaskSequence.__table__
-    statement = insert(counters).values(customer_id=bindparam("customer"), last_seq=1)
-    return statement.on_conflict_do_update(
-        index_elements=[counters.c.customer_id], set_={"last_seq": counters.c.last_seq + 1},
-    ).returning(counters.c.last_seq)
-
-
-_NEXT_SEQ = {dialect: _next_seq_statement(dialect) for dialect in ("postgresql", "sqlite")}
-
-
-def _next_seq(customer_id: int) -> int:
-    # One upsert takes the row lock on the customer's counter and moves it on: concurrent
-    # tasks get 1, 2, 3... in commit order.
-    statement = _NEXT_SEQ[db.session.get_bind().dialect.name]
-    return db.session.execute(statement, {"customer": customer_id}).scalar_one()
-
-
 def _expiry(kind_default: timedelta, expires_in) -> timedelta:
     if expires_in is None:
         return kind_default
@@ -78,18 +59,45 @@ def _expiry(kind_default: timedelta, expires_in) -> timedelta:
 
 
 _TASKS = CustomerTask.__table__
-_INSERT_TASK = insert(_TASKS).returning(_TASKS.c.id)
+_COUNTERS = CustomerTaskSequence.__table__
 _NEW_TASK_DEFAULTS = {"delivered_at": None, "delivered_device_id": None, "answered_at": None,
                       "answered_device_id": None, "closed_at": None, "answer_json": "{}",
                       "close_reason": ""}
 
 
+def _counter_moved_on(insert):
+    """The upsert that moves the customer's task counter on (from 1 for their first task)
+    and returns it. It takes the row lock on the counter: concurrent tasks of a customer get
+    1, 2, 3... in commit order."""
+    return (insert(_COUNTERS).values(customer_id=bindparam("seq_customer"), last_seq=1)
+            .on_conflict_do_update(index_elements=[_COUNTERS.c.customer_id],
+                                   set_={"last_seq": _COUNTERS.c.last_seq + 1})
+            .returning(_COUNTERS.c.last_seq))
+
+
+# SQLite: the counter, then the task (a statement costs no round trip there).
+_NEXT_SEQ = _counter_moved_on(sqlite_insert)
+_INSERT_TASK = insert(_TASKS).returning(_TASKS.c.id, _TASKS.c.seq)
+# PostgreSQL: both in one statement, one round trip; the counter's upsert is a
+# data-modifying CTE whose RETURNING numbers the task.
+_NEXT_SEQ_CTE = _counter_moved_on(pg_insert).cte("next_seq")
+_INSERT_NEXT_TASK = (insert(_TASKS).values(seq=select(_NEXT_SEQ_CTE.c.last_seq).scalar_subquery())
+                     .add_cte(_NEXT_SEQ_CTE).returning(_TASKS.c.id, _TASKS.c.seq))
+
+
 def _insert_task(**values) -> CustomerTask:
-    """Write a new task row with one INSERT ... RETURNING and give it to the session as the
-    row it now is, every column set. Every task on the push path goes through here: the
-    ORM's unit of work costs about twice the statement itself."""
+    """Write a new task row, numbered next in its customer's sequence, with INSERT ...
+    RETURNING and give it to the session as the row it now is, every column set. Every task
+    on the push path goes through here: the ORM's unit of work costs about twice the
+    statement itself."""
     values = {**_NEW_TASK_DEFAULTS, **values}
-    task = CustomerTask(id=db.session.execute(_INSERT_TASK, values).scalar_one(), **values)
+    counter = {"seq_customer": values["customer_id"]}
+    if db.session.get_bind().dialect.name == "postgresql":
+        row = db.session.execute(_INSERT_NEXT_TASK, {**values, **counter}).one()
+    else:
+        seq = db.session.execute(_NEXT_SEQ, counter).scalar_one()
+        row = db.session.execute(_INSERT_TASK, {**values, "seq": seq}).one()
+    task = CustomerTask(id=row.id, seq=row.seq, **values)
     make_transient_to_detached(task)  # as if loaded: persistent once added, nothing to flush
     db.session.add(task)
     return task
@@ -119,7 +127,7 @@ def create_task(actor: audit.Actor, customer_id: int, kind: str, payload: dict, 
     expires_at = now + _expiry(spec.expires_in, expires_in)
     public_id = uuid.uuid4().hex
     task = _insert_task(
-        public_id=public_id, customer_id=customer.id, seq=_next_seq(customer.id), kind=kind,
+        public_id=public_id, customer_id=customer.id, kind=kind,
         title=title, payload_json=delivery.canonical_json(checked),
         payload_hash=delivery.payload_hash(public_id, kind, title, checked,
                                            expires_at.isoformat()),
