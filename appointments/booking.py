@@ -19,7 +19,7 @@ from appointments.reminders import plan_reminders, withdraw_reminders
 from appointments.rules import BookingRefused, CashRequest, check_large_cash, check_slot
 from appointments.settings import current_settings
 from workstation import audit
-from workstation.customers.access import ReasonRequired, access_basis
+from workstation.customers.access import refuse_opening, require_basis
 from workstation.errors import Conflict, NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.models import Customer, Staff
@@ -77,12 +77,7 @@ def _customer_for(booker: Booker, customer_id: int) -> Customer:
         if booker.customer_id != customer.id:
             raise NotFound("Unknown customer.", code="customer")
         return customer
-    if access_basis(booker.staff, customer) is None:
-        audit.record(booker.actor, "appointment.book", customer_id=customer.id,
-                     object_type="customer", object_id=customer.customer_no,
-                     outcome="refused", reason="no access basis")
-        db.session.commit()
-        raise ReasonRequired("State why you open this customer's record before booking.")
+    require_basis(booker.actor, booker.staff, customer, "appointment.book")
     return customer
 
 
@@ -179,7 +174,8 @@ def load_for_change(booker: Booker, appointment_id: int) -> Appointment:
     if booker.staff is None and appt.customer_id != booker.customer_id:
         raise NotFound("No such appointment.")
     if booker.staff is not None and not staff_may_open(booker.staff, appt):
-        raise ReasonRequired("State why you open this customer's record first.")
+        refuse_opening(booker.actor, "appointment.change", appt.customer_id, "appointment",
+                       appt.reference)
     return appt
 
 

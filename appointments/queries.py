@@ -20,7 +20,7 @@ from appointments.calendar import (
 from appointments.models import ACTIVE_STATUSES, Appointment, CashCapacity, CashLoad
 from appointments.rules import day_slots
 from workstation import audit
-from workstation.customers.access import ReasonRequired, access_basis, record_opening
+from workstation.customers.access import access_basis, record_opening, require_basis
 from workstation.errors import NotFound
 from workstation.extensions import db
 from workstation.models import SERVING_ROLES, Customer, Staff
@@ -180,11 +180,8 @@ def customer_for_booking(actor: audit.Actor, staff, customer_id: int | None) -> 
     customer = db.session.get(Customer, customer_id) if customer_id else None
     if customer is None:
         raise NotFound("Unknown customer.", code="customer")
-    basis = access_basis(staff, customer)
+    basis = require_basis(actor, staff, customer, "appointment.open_customer")
     audit.record(actor, "appointment.open_customer", customer_id=customer.id,
-                 object_type="customer", object_id=customer.customer_no,
-                 outcome="ok" if basis else "refused")
+                 object_type="customer", object_id=customer.customer_no, reason=basis)
     db.session.commit()
-    if basis is None:
-        raise ReasonRequired("State why you open this customer's record before booking.")
     return customer

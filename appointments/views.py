@@ -17,7 +17,6 @@ from appointments.web import (
     parse_day,
     parse_start,
 )
-from workstation.customers.access import ReasonRequired
 from workstation.errors import DomainError
 from workstation.types import utcnow
 from workstation.web import current_actor, is_htmx, render_page_or_fragment, roles_required
@@ -81,11 +80,7 @@ def new():
         customer_id = queries.customer_by_number(request.values["customer_no"]).id
     else:
         customer_id = form_int("customer_id")
-    try:
-        customer = queries.customer_for_booking(current_actor(), current_user, customer_id)
-    except ReasonRequired:
-        flash("State why you open this customer's record; then book from the calendar.", "info")
-        return redirect(url_for("customers.state_reason", customer_id=customer_id))
+    customer = queries.customer_for_booking(current_actor(), current_user, customer_id)
     context = _booking_context(customer, form_int("branch_id"), form_int("service_id"))
     if request.method == "GET":
         return render_page_or_fragment("appointments/new.html", "appointments/_book_form.html",
@@ -119,10 +114,7 @@ def slots():
 @roles_required(*VIEW_ROLES)
 def detail(appointment_id: int):
     """One appointment: times in the branch's zone, prepared request, cash, actions."""
-    try:
-        appt = queries.open_appointment(current_actor(), current_user, appointment_id)
-    except ReasonRequired as refused:
-        return redirect(url_for("customers.state_reason", customer_id=refused.customer_id))
+    appt = queries.open_appointment(current_actor(), current_user, appointment_id)
     from appointments.checkin import checkin_qr_svg
     from appointments.reminders import pending_reminders
 

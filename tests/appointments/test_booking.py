@@ -58,8 +58,10 @@ def test_manager_cannot_book_outside_portfolio_without_a_reason(app, calendars):
         book(calendars, customer=2)  # Zhang Min belongs to manager2
     with app.app_context():
         assert count_appointments() == 0
-        refused = db.session.scalar(select(AuditEvent).where(AuditEvent.outcome == "refused"))
+        refused = db.session.scalar(select(AuditEvent).where(
+            AuditEvent.outcome == "reason_required"))
         assert refused.customer_id == calendars.world.customers[2].id
+        assert refused.action == "appointment.book"
 
 
 def test_full_slot_refuses_and_books_nothing(app, calendars):

@@ -189,6 +189,15 @@ def test_staff_of_another_branch_state_a_reason_before_an_appointment_opens(
             AuditEvent.action == "appointment.view", AuditEvent.object_id == appt.reference)
             .order_by(AuditEvent.id)).all()
     assert outcomes == ["reason_required", "reason_required"]  # refusals are on record too
+    cancel = client.post(f"/appointments/{appt.id}/cancel", data={"reason": "Not needed"})
+    assert cancel.status_code == 302 and cancel.headers["Location"] == refused.headers["Location"]
+    assert "State why you open this customer" in client.get(  # the refusal says why
+        cancel.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert only_appointment(app).status == "booked"
+        change = db.session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "appointment.change"))
+        assert (change.outcome, change.object_id) == ("reason_required", appt.reference)
     client.post(f"/customers/{customer_id}/reason", data={
         "reason_code": "colleague_cover", "reason_text": "Covering manager1 this week"})
     page = client.get(f"/appointments/{appt.id}")

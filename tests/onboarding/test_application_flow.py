@@ -13,7 +13,7 @@ from tests.onboarding.builders import account_form, application, expiry_in_years
 from workstation.audit import Actor
 from workstation.core import core_banking
 from workstation.extensions import db
-from workstation.models import Card, Role
+from workstation.models import AuditEvent, Card, Role
 from workstation.onboarding.models import OnboardingApplication, ScreeningDecision
 from workstation.onboarding.watchlist import import_watchlist
 
@@ -175,9 +175,16 @@ def test_staff_pages_need_a_staff_role_and_an_application_of_theirs(app, client,
     sign_in(world.staff["manager"])
     response = client.get(f"/onboarding/{reference}")
     assert response.status_code == 302 and "/reason" in response.headers["Location"]
+    saved = client.post(f"/onboarding/{reference}/steps/address", data={"address": "Elsewhere"})
+    assert saved.status_code == 302 and saved.headers["Location"] == response.headers["Location"]
     assert client.get("/onboarding/review").status_code == 403
     with app.app_context():
         assert db.session.scalar(select(func.count(OnboardingApplication.id))) == 1
+        assert "address" not in application(reference).steps_done
+        refusals = db.session.execute(select(AuditEvent.action, AuditEvent.outcome).where(
+            AuditEvent.object_id == reference,
+            AuditEvent.actor_username == world.staff["manager"].username)).all()
+    assert [tuple(r) for r in refusals] == [("onboarding.open", "reason_required")] * 2
     assert re.match(r"^CA[A-Z2-9]{10}$", reference)
 
 
@@ -195,8 +202,6 @@ def test_profile_links_to_the_customers_applications_and_polling_is_not_audited(
         fragment = client.get(f"/onboarding/{reference}", headers={"HX-Request": "true"})
         assert 'id="ob-status"' in fragment.get_data(as_text=True)
     with app.app_context():
-        from workstation.models import AuditEvent
-
         viewed = db.session.scalar(select(func.count(AuditEvent.id)).where(
             AuditEvent.action == "onboarding.viewed"))
     assert viewed == 1
@@ -265,8 +270,6 @@ def test_a_supervisor_who_filled_in_a_step_cannot_approve_it(app, client, world,
 
 def test_listing_a_customers_applications_is_on_record_and_needs_a_basis(
         app, client, world, sign_in):
-    from workstation.models import AuditEvent
-
     zhang = world.customers[2]  # manager2's customer, at the other branch
     sign_in(world.staff["agent"])
     refused = client.get(f"/onboarding/customers/{zhang.id}")

@@ -37,8 +37,7 @@ def run_and_show(customer_id: int, action: Callable[[], object], done: str):
     try:
         action()
     except ReasonRequired:
-        db.session.rollback()
-        return redirect(url_for("customers.state_reason", customer_id=customer_id))
+        raise  # on record already; the application-wide handler asks for the reason
     except IntegrityError:
         db.session.rollback()
         return render_cards(customer_id, "This form was already sent; the request below is "
@@ -54,11 +53,7 @@ def run_and_show(customer_id: int, action: Callable[[], object], done: str):
 @roles_required(*SERVING_ROLES)
 def index(customer_id: int):
     """The customer's cards with their live request statuses."""
-    try:
-        return render_cards(customer_id)
-    except ReasonRequired:
-        db.session.rollback()
-        return redirect(url_for("customers.state_reason", customer_id=customer_id))
+    return render_cards(customer_id)
 
 
 def _form(name: str) -> str:
@@ -126,10 +121,6 @@ def waive_fee(customer_id: int, replacement_id: int):
 @roles_required(*SERVING_ROLES)
 def loss_confirmation(customer_id: int, request_id: int):
     """The printable confirmation of a formal loss report."""
-    try:
-        report = queries.loss_report(current_actor(), current_user, customer_id, request_id)
-    except ReasonRequired:
-        db.session.rollback()
-        return redirect(url_for("customers.state_reason", customer_id=customer_id))
+    report = queries.loss_report(current_actor(), current_user, customer_id, request_id)
     return render_template("cards/loss_confirmation.html", report=report,
                            back=url_for("cards.index", customer_id=customer_id))

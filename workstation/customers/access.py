@@ -65,7 +65,7 @@ def require_basis(actor: audit.Actor, staff: Staff, customer: Customer, action: 
     is the caller's to record, with the basis as its reason, beside what it does."""
     basis = access_basis(staff, customer)
     if basis is None:
-        _refuse_opening(actor, action, customer.id, "customer", customer.customer_no)
+        refuse_opening(actor, action, customer.id, "customer", customer.customer_no)
     return basis
 
 
@@ -74,14 +74,16 @@ def record_opening(actor: audit.Actor, action: str, *, allowed: bool, customer_i
     """Put an opening of a customer's data on record, refused or not (committed, so that a
     refusal stays on record too); ReasonRequired when it was refused."""
     if not allowed:
-        _refuse_opening(actor, action, customer_id, object_type, object_id)
+        refuse_opening(actor, action, customer_id, object_type, object_id)
     audit.record(actor, action, customer_id=customer_id, object_type=object_type,
                  object_id=object_id)
     db.session.commit()
 
 
-def _refuse_opening(actor: audit.Actor, action: str, customer_id: int, object_type: str,
-                    object_id: str | int) -> NoReturn:
+def refuse_opening(actor: audit.Actor, action: str, customer_id: int, object_type: str,
+                   object_id: str | int) -> NoReturn:
+    """Put a refused opening of a customer's data on record (committed) and raise
+    ReasonRequired: the staff member is sent to the page that asks why."""
     audit.record(actor, action, customer_id=customer_id, object_type=object_type,
                  object_id=object_id, outcome="reason_required")
     db.session.commit()

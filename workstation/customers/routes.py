@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from workstation.core import core_banking
@@ -20,6 +20,7 @@ def _ask_for_a_reason(refused: access.ReasonRequired):
     move there whole). JSON clients, and refusals that name no customer, get the 403."""
     if refused.customer_id is None or wants_json():
         return error_response(refused.status_code, "Request refused", refused.message)
+    flash(refused.message, "info")
     target = url_for("customers.state_reason", customer_id=refused.customer_id)
     if is_htmx():
         return "", 204, {"HX-Redirect": target}
@@ -43,10 +44,7 @@ def search():
 @login_required
 def profile(customer_id: int):
     """The customer profile; outside one's own work a reason is asked for first."""
-    try:
-        profile = service.open_profile(current_actor(), current_user, core_banking(), customer_id)
-    except access.ReasonRequired:
-        return redirect(url_for("customers.state_reason", customer_id=customer_id))
+    profile = service.open_profile(current_actor(), current_user, core_banking(), customer_id)
     return render_template(
         "customers/profile.html",
         profile=profile,

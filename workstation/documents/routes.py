@@ -40,10 +40,6 @@ def document_env() -> service.DocumentEnv:
     return service.DocumentEnv(core_banking(), config, current_app.instance_path, base)
 
 
-def _reason_page(customer_id: int):
-    return redirect(url_for("customers.state_reason", customer_id=customer_id))
-
-
 def _page_context(customer, documents, **extra) -> dict:
     return {"customer": customer, "documents": documents, "types": document_types(),
             "languages": LANGUAGE_NAMES, "Status": DocumentStatus, "document_type": document_type,
@@ -54,11 +50,8 @@ def _page_context(customer, documents, **extra) -> dict:
 @roles_required(*READERS)
 def customer_documents(customer_id: int):
     """A customer's documents and the kinds of document that can be issued."""
-    try:
-        customer, documents = lifecycle.list_customer_documents(
-            current_actor(), current_user, customer_id)
-    except ReasonRequired:
-        return _reason_page(customer_id)
+    customer, documents = lifecycle.list_customer_documents(current_actor(), current_user,
+                                                            customer_id)
     return render_template("documents/customer_documents.html",
                            **_page_context(customer, documents))
 
@@ -77,10 +70,7 @@ def _render_form(customer_id: int, type_key: str, error: str = "", values=None, 
 @roles_required(*SERVING_ROLES)
 def new_document(customer_id: int):
     """The issue form for one kind of document."""
-    try:
-        return _render_form(customer_id, request.args.get("type", ""))
-    except ReasonRequired:
-        return _reason_page(customer_id)
+    return _render_form(customer_id, request.args.get("type", ""))
 
 
 @bp.post("/customers/<int:customer_id>/documents")
@@ -95,7 +85,7 @@ def issue(customer_id: int):
         document = service.request_document(current_actor(), current_user, document_env(),
                                             customer_id, type_key, language, form)
     except ReasonRequired:
-        return _reason_page(customer_id)
+        raise  # on record already; the application-wide handler asks for the reason
     except DomainError as error:
         db.session.rollback()  # nothing of the refused request stays; the form is shown again
         document_type(type_key)  # an unknown type is refused as it is, not re-rendered

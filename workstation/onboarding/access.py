@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from workstation import audit
-from workstation.customers.access import ReasonRequired, access_basis, record_opening
+from workstation.customers.access import access_basis, record_opening, refuse_opening
 from workstation.errors import NotFound
 from workstation.extensions import db
 from workstation.models import Customer, Role, Staff
@@ -36,11 +36,14 @@ def may_staff_open(staff: Staff, application: OnboardingApplication) -> bool:
     return access_basis(staff, application.customer) is not None
 
 
-def for_staff(staff: Staff, reference: str, *, lock: bool = False) -> OnboardingApplication:
-    """The application if this staff member may open it; ReasonRequired when a reason is due."""
+def for_staff(actor: audit.Actor, staff: Staff, reference: str, *,
+              lock: bool = False) -> OnboardingApplication:
+    """The application if this staff member may open it; otherwise the refusal is put on
+    record (onboarding.open) and ReasonRequired raised."""
     application = by_reference(reference, lock=lock)
     if not may_staff_open(staff, application):
-        raise ReasonRequired("State why you open this customer's record first.")
+        refuse_opening(actor, "onboarding.open", application.customer_id,
+                       "onboarding_application", application.reference)
     return application
 
 

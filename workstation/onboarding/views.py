@@ -9,7 +9,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from workstation import audit
-from workstation.customers.access import ReasonRequired
 from workstation.errors import DomainError, NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.models import SERVING_ROLES, Customer, Role
@@ -24,23 +23,7 @@ READERS = (*SERVING_ROLES, Role.AUDITOR)
 
 
 def _load(reference: str, *, lock: bool = False):
-    try:
-        return access.for_staff(current_user, reference, lock=lock)
-    except ReasonRequired:
-        application = access.by_reference(reference)
-        raise _Redirect(url_for("customers.state_reason",
-                                customer_id=application.customer_id)) from None
-
-
-class _Redirect(Exception):
-    def __init__(self, target: str) -> None:
-        self.target = target
-
-
-@bp.errorhandler(_Redirect)
-def _redirect(error: _Redirect):
-    flash("State why you open this customer's record first.", "info")
-    return redirect(error.target)
+    return access.for_staff(current_actor(), current_user, reference, lock=lock)
 
 
 @bp.get("/")
@@ -58,10 +41,7 @@ def index():
 @roles_required(*READERS)
 def customer_applications(customer_id: int):
     """One customer's applications (linked from the profile), with the start form filled."""
-    try:
-        customer = access.customer_for_staff(current_actor(), current_user, customer_id)
-    except ReasonRequired as refused:
-        return redirect(url_for("customers.state_reason", customer_id=refused.customer_id))
+    customer = access.customer_for_staff(current_actor(), current_user, customer_id)
     rows = queries.applications_of_customer(customer.id)
     return render_template("onboarding/index.html", status="", labels=queries.STATUS_LABELS,
                            applications=rows, customer_no=customer.customer_no,
