@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from workstation import audit
-from workstation.customers.access import require_basis
+from workstation.customers.access import customer_with_basis
 from workstation.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.masking import mask_card
@@ -31,13 +31,7 @@ def customer_and_basis(actor: audit.Actor, staff: Staff, customer_id: int,
                        action: str) -> tuple[Customer, str]:
     """`customer_for`, with the basis the staff member serves the customer on."""
     require_operator(staff)
-    # The row lock queues concurrent operations on one customer (double-sent forms too).
-    customer = db.session.execute(
-        select(Customer).where(Customer.id == customer_id).with_for_update()
-    ).scalar_one_or_none()
-    if customer is None:
-        raise NotFound("No such customer.")
-    return customer, require_basis(actor, staff, customer, action)
+    return customer_with_basis(actor, staff, customer_id, action, lock=True)
 
 
 def card_of(customer: Customer, card_id, *, lock: bool = True) -> Card:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import NoReturn
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from workstation import audit
 from workstation.errors import Forbidden, NotFound, ValidationFailed
@@ -57,6 +57,24 @@ def access_basis(staff: Staff, customer: Customer) -> str | None:
         )
     )
     return "stated reason" if grant else None
+
+
+# Built once: staff actions on a customer's record start here (a task push among them).
+_CUSTOMER = select(Customer).where(Customer.id == bindparam("customer_id"))
+_CUSTOMER_LOCKED = _CUSTOMER.with_for_update()
+
+
+def customer_with_basis(actor: audit.Actor, staff: Staff, customer_id: int, action: str, *,
+                        lock: bool = False) -> tuple[Customer, str]:
+    """The customer and why this staff member may act on their record (the basis, for the
+    caller's own audit row). Without a basis the refusal is put on record under `action`
+    (committed) and ReasonRequired raised. `lock` takes the customer's row lock, which
+    queues concurrent operations on one customer (double-sent forms too)."""
+    customer = db.session.execute(_CUSTOMER_LOCKED if lock else _CUSTOMER,
+                                  {"customer_id": customer_id}).scalar_one_or_none()
+    if customer is None:
+        raise NotFound("No customer with that number exists.")
+    return customer, require_basis(actor, staff, customer, action)
 
 
 def require_basis(actor: audit.Actor, staff: Staff, customer: Customer, action: str) -> str:

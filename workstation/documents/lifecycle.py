@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from workstation import audit
 from workstation.core import CoreBanking
+from workstation.customers.access import customer_with_basis
 from workstation.documents.models import Document, DocumentStatus
 from workstation.documents.printing import normalise_code
 from workstation.documents.registry import document_type
-from workstation.documents.service import customer_for
 from workstation.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.models import Role, Staff
@@ -121,7 +121,7 @@ def verify_code(actor: audit.Actor, code: str) -> Verification:
 
 def list_customer_documents(actor: audit.Actor, staff: Staff, customer_id: int):
     """A customer's documents, newest first, for staff with a basis to see them."""
-    customer, basis = customer_for(actor, staff, customer_id, "documents.list")
+    customer, basis = customer_with_basis(actor, staff, customer_id, "documents.list")
     documents = db.session.scalars(
         select(Document).where(Document.customer_id == customer.id)
         .order_by(Document.id.desc())
@@ -141,7 +141,7 @@ def open_document(actor: audit.Actor, staff: Staff, document_id: int, purpose: s
     if staff.role == Role.SUPERVISOR:
         basis = SUPERVISION
     else:
-        basis = customer_for(actor, staff, document.customer_id, f"document.{purpose}")[1]
+        basis = customer_with_basis(actor, staff, document.customer_id, f"document.{purpose}")[1]
     if purpose in ("print", "download") and document.pdf is None:
         raise Conflict("This document has not been issued.")
     audit.record(actor, f"document.{purpose}", customer_id=document.customer_id,

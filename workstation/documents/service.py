@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from workstation import audit
 from workstation.core import CoreBanking
-from workstation.customers.access import require_basis
+from workstation.customers.access import customer_with_basis
 from workstation.documents import delivery
 from workstation.documents.models import Document, DocumentApproval, DocumentStatus
 from workstation.documents.printing import CODE_ALPHABET, print_source, render_print_html
@@ -50,16 +50,6 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def customer_for(actor: audit.Actor, staff: Staff, customer_id: int,
-                 action: str) -> tuple[Customer, str]:
-    """The customer and the staff member's basis for opening their documents; a refusal is
-    on record as `action`, what was tried."""
-    customer = db.session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound("No customer with that number exists.")
-    return customer, require_basis(actor, staff, customer, action)
-
-
 @dataclass(frozen=True)
 class IssueForm:
     """What the issue form of one kind of document shows: the customer and their choices
@@ -74,7 +64,7 @@ def issue_form(actor: audit.Actor, staff: Staff, env: DocumentEnv, customer_id: 
                type_key: str) -> IssueForm:
     """The issue form's contents for a staff member with a basis (audited: it lists the
     customer's accounts, fees or appointments)."""
-    customer, basis = customer_for(actor, staff, customer_id, "document.form_view")
+    customer, basis = customer_with_basis(actor, staff, customer_id, "document.form_view")
     kind = document_type(type_key)
     options = kind.form_options(customer, env.core, env.settings)
     audit.record(actor, "document.form_view", customer_id=customer.id, object_type="customer",
@@ -86,7 +76,7 @@ def issue_form(actor: audit.Actor, staff: Staff, env: DocumentEnv, customer_id: 
 def request_document(actor: audit.Actor, staff: Staff, env: DocumentEnv, customer_id: int,
                      type_key: str, language: str, params: dict[str, str]) -> Document:
     """Create a document: issued at once, or held for approval when the amount needs it."""
-    customer, basis = customer_for(actor, staff, customer_id, "document.request")
+    customer, basis = customer_with_basis(actor, staff, customer_id, "document.request")
     kind = document_type(type_key)
     if language not in env.settings["DOCUMENTS_LANGUAGES"]:
         raise ValidationFailed("Choose English, Spanish or Chinese for the document.")

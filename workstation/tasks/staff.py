@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from workstation import audit
-from workstation.customers.access import require_basis
+from workstation.customers.access import customer_with_basis
 from workstation.errors import NotFound, ValidationFailed
 from workstation.extensions import db
 from workstation.models import SERVING_ROLES, Customer, Role, Staff
@@ -42,19 +42,9 @@ class TaskPanel:
     changed_at: str
 
 
-def _customer_and_basis(actor: audit.Actor, staff: Staff, customer_id: int,
-                        action: str) -> tuple[Customer, str]:
-    """The customer and why this staff member may act on their record; without a basis the
-    refusal is put on record (committed) and ReasonRequired raised."""
-    customer = db.session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound("No customer with that number exists.")
-    return customer, require_basis(actor, staff, customer, action)
-
-
 def _customer_with_access(actor: audit.Actor, staff: Staff, customer_id: int,
                           action: str) -> Customer:
-    customer, basis = _customer_and_basis(actor, staff, customer_id, action)
+    customer, basis = customer_with_basis(actor, staff, customer_id, action)
     audit.record(actor, action, customer_id=customer.id, object_type="customer",
                  object_id=customer.customer_no, reason=basis)
     return customer
@@ -90,7 +80,7 @@ def push_from_staff(actor: audit.Actor, staff: Staff, customer_id: int, kind: st
     its reason) is the record of this access and of that view: one row per push."""
     if kind not in STAFF_KINDS:
         raise ValidationFailed("Choose a message or a rating request.")
-    customer, basis = _customer_and_basis(actor, staff, customer_id, "customer.task_push")
+    customer, basis = customer_with_basis(actor, staff, customer_id, "customer.task_push")
     service.create_task(actor, customer.id, kind, {STAFF_KINDS[kind]: text}, basis=basis)
     db.session.commit()
     return _panel_of(customer)
