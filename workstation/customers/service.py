@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from workstation import audit
 from workstation.core import AccountInfo, CardInfo, CoreBanking, CustomerInfo, TransactionInfo
-from workstation.customers.access import require_basis
+from workstation.customers.access import customer_with_basis
 from workstation.errors import NotFound
 from workstation.extensions import db
 from workstation.masking import scrub_digits
@@ -97,10 +97,7 @@ def open_profile(
     actor: audit.Actor, staff: Staff, core: CoreBanking, customer_id: int
 ) -> CustomerProfile:
     """Everything the profile shows; refused without a basis, and audited either way."""
-    customer = db.session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound("No customer with that number exists.")
-    basis = require_basis(actor, staff, customer, "customer.view")
+    customer, basis = customer_with_basis(actor, staff, customer_id, "customer.view")
     profile = CustomerProfile(
         customer=core.get_customer(customer.id),
         accounts=core.accounts_of(customer.id),
