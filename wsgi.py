@@ -2,6 +2,7 @@
 
 import gc
 import os
+import sys
 
 from workstation import create_app
 from workstation.extensions import socketio
@@ -11,6 +12,13 @@ app = create_app()
 # out of the collector's full scans, which otherwise stall every connection of a worker for
 # up to ~100-160 ms (measured with 400 pushes on one gevent worker).
 gc.freeze()
+if "gevent" in sys.modules:  # a gevent worker (scale-out)
+    import gevent
+
+    # Greenlets need not keep a copy of the stack that spawned them (a debugging aid): with
+    # 5,000 devices on a worker those copies were a fifth of the objects a full collection
+    # walks (807,000 -> 637,000; the pause 446 -> 396 ms).
+    gevent.config.track_greenlet_tree = False
 
 
 def serve() -> None:
