@@ -17,12 +17,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from appointments.models import CashLoad, SlotLoad
 from workstation.errors import Conflict
-from workstation.extensions import db
+from workstation.extensions import db, on_postgresql
 
 
 def _insert_ignore(model, **values) -> None:
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = postgresql.insert if on_postgresql() else sqlite.insert
     db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
 
 

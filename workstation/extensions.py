@@ -31,3 +31,9 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 socketio = SocketIO()
+
+
+def on_postgresql() -> bool:
+    """Whether this session's database is PostgreSQL (the scale-out database), not SQLite:
+    where a statement is written for one of them."""
+    return db.session.get_bind().dialect.name == "postgresql"

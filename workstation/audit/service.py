@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy import event as orm_events
 from sqlalchemy.orm import Session
 
-from workstation.extensions import db
+from workstation.extensions import db, on_postgresql
 from workstation.masking import scrub_digits
 from workstation.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from workstation.types import utcnow
@@ -155,7 +155,7 @@ def record(
         "prev_hash": head.last_hash,
     }
     content["hash"] = _content_hash(content)
-    moves_head = db.session.get_bind().dialect.name == "postgresql"
+    moves_head = on_postgresql()
     event_id = db.session.execute(_APPEND_AND_MOVE_HEAD if moves_head else _APPEND_EVENT,
                                   content).scalar_one()
     head.last_event_id, head.last_hash, head.moved = event_id, content["hash"], not moves_head

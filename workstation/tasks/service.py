@@ -17,7 +17,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from workstation import audit
 from workstation.customer_auth.service import customer_actor
 from workstation.errors import Conflict, DomainError, NotFound, ValidationFailed
-from workstation.extensions import db, limiter
+from workstation.extensions import db, limiter, on_postgresql
 from workstation.models import Customer
 from workstation.tasks import delivery
 from workstation.tasks.handlers import TaskAnswer, handlers_for, has_handler
@@ -92,7 +92,7 @@ def _insert_task(**values) -> CustomerTask:
     statement itself."""
     values = {**_NEW_TASK_DEFAULTS, **values}
     counter = {"seq_customer": values["customer_id"]}
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         row = db.session.execute(_INSERT_NEXT_TASK, {**values, **counter}).one()
     else:
         seq = db.session.execute(_NEXT_SEQ, counter).scalar_one()
