@@ -24,8 +24,8 @@ def viewer_zone() -> ZoneInfo:
 
 def _viewer():
     """Who is looking: the signed-in staff member, else the signed-in customer, else None."""
-    user = current_user._get_current_object() if current_user else None
-    if user is not None and getattr(user, "is_authenticated", False):
+    user = current_user._get_current_object()  # None outside a request
+    if getattr(user, "is_authenticated", False):
         return user
     return g.get("customer")
 

@@ -66,6 +66,38 @@ def test_panel_and_its_socket_agree_on_the_last_change(client, app, world, sign_
                       callback=True)["changed_at"] == task["created_at"] != joined["changed_at"]
 
 
+def test_panel_shows_the_newest_tasks_and_is_stale_only_when_one_of_them_changes(
+        client, app, world, sign_in):
+    """A customer with more tasks than the panel shows: the newest 30, newest first. A
+    withdrawal of an older task changes nothing the panel shows, so a page that joins the
+    room afterwards need not refresh; a withdrawal of a shown task makes it refresh."""
+    from workstation.audit import Actor
+    from workstation.tasks.service import cancel_task
+
+    wang = world.customers[0]
+    tasks = [push(app, wang.id, "notice", {"message": f"Message {n}"}) for n in range(32)]
+    sign_in(world.staff["manager"])
+    staff = socketio.test_client(app, namespace="/staff", flask_test_client=client)
+    page = client.get(f"/customers/{wang.id}/tasks")
+    shown = re.findall(r'data-task-id="([0-9a-f]+)"', page.get_data(as_text=True))
+    assert shown == [task["id"] for task in reversed(tasks[2:])]
+
+    def withdraw(task):
+        with app.app_context():
+            cancel_task(Actor.system("test"), wang.id, task["id"], "Sent by mistake.")
+            db.session.commit()
+
+    def joined_changed_at() -> str:
+        return staff.emit("tasks:watch", {"customer_id": wang.id}, namespace="/staff",
+                          callback=True)["changed_at"]
+
+    withdraw(tasks[0])
+    assert joined_changed_at() == _changed_at(page) == tasks[-1]["created_at"]
+    withdraw(tasks[5])
+    assert joined_changed_at() != _changed_at(page)
+    assert joined_changed_at() == _changed_at(client.get(f"/customers/{wang.id}/tasks"))
+
+
 def test_panel_refuses_staff_without_access(client, app, world, sign_in):
     push(app, world.customers[0].id)
     sign_in(world.staff["manager2"])

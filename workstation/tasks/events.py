@@ -100,7 +100,8 @@ def watch_customer(data=None):
     join_room(customer_tasks_room(customer_id))
     # A page compares this with the time its panel was rendered from: a change that happened
     # before the socket joined the room is caught up with one refresh, and only then.
-    return {"ok": True, "changed_at": service.last_status_change(customer_id)}
+    return {"ok": True,
+            "changed_at": service.last_status_change(service.latest_tasks(customer_id))}
 
 
 def unwatch_customer(data=None):

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from limits import parse as parse_limit
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import make_transient_to_detached
@@ -162,14 +162,24 @@ def tasks_after(customer_id: int, after_seq: int) -> list[CustomerTask]:
     ))
 
 
-def last_status_change(customer_id: int) -> str:
-    """When any of the customer's tasks last changed status (ISO time; "" before the first):
-    each change stamps its task (created, delivered, closed), and stamps only grow."""
-    changed = func.coalesce(CustomerTask.closed_at, CustomerTask.delivered_at,
-                            CustomerTask.created_at)
-    last = db.session.scalar(select(func.max(changed))
-                             .where(CustomerTask.customer_id == customer_id))
-    return last.isoformat() if last else ""
+# How many of a customer's tasks the staff task panel shows, newest first.
+PANEL_TASKS = 30
+
+
+def latest_tasks(customer_id: int, limit: int = PANEL_TASKS) -> list[CustomerTask]:
+    """The customer's newest tasks, newest first (what the staff task panel shows)."""
+    return list(db.session.scalars(select(CustomerTask)
+                                   .where(CustomerTask.customer_id == customer_id)
+                                   .order_by(CustomerTask.seq.desc()).limit(limit)))
+
+
+def last_status_change(tasks: list[CustomerTask]) -> str:
+    """When any of these tasks last changed status (ISO time; "" for none): each change
+    stamps its task (created, delivered, closed), and stamps only grow. A panel compares the
+    value for the tasks it shows with the value for the latest tasks now: a change to a task
+    it does not show does not make it stale."""
+    stamps = [task.closed_at or task.delivered_at or task.created_at for task in tasks]
+    return max(stamps).isoformat() if stamps else ""
 
 
 def customer_task(customer_id: int, public_id: str, *, lock: bool = False) -> CustomerTask:

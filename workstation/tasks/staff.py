@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from workstation import audit
 from workstation.customers.access import customer_with_basis
@@ -50,11 +49,9 @@ def _customer_with_access(actor: audit.Actor, staff: Staff, customer_id: int,
     return customer
 
 
-def _panel_of(customer: Customer, limit: int = 30) -> TaskPanel:
-    tasks = db.session.scalars(select(CustomerTask).where(CustomerTask.customer_id == customer.id)
-                               .order_by(CustomerTask.seq.desc()).limit(limit))
-    return TaskPanel(customer, [_row(task) for task in tasks],
-                     service.last_status_change(customer.id))
+def _panel_of(customer: Customer) -> TaskPanel:
+    tasks = service.latest_tasks(customer.id)
+    return TaskPanel(customer, [_row(task) for task in tasks], service.last_status_change(tasks))
 
 
 def _row(task: CustomerTask) -> TaskRow:
