@@ -4,11 +4,15 @@ of pending tasks, and push across two workers through Redis. Beside the push lat
 same server answering a route that only emits (`push.app_floor`): what the framework costs
 before the staff action does any work of its own. Baselines come from a bare
 python-socketio server on the same stack (gevent, websocket), measured in the same run with
-the same number of idle devices connected. Idle devices connect spread over one ping interval,
-as phones do, so their keep-alive pings are spread too (devices that all connect at once ping
-in bursts that hold up every process on the machine together). The latency is measured on
-SQLite (the embedded default) and again on PostgreSQL when one answers (the scale-out
-database), and beside it what a durable commit alone costs on the disk the run uses.
+the same number of idle devices connected; for the push latency it is sent the very request
+the staff action sends (the signed-in browser's send form, cookie and all), so that the
+client's share of building and sending it is on both sides of the ratio; the phone whose
+events are timed runs in a process of its own, as a phone is a device of its own. Idle devices
+connect spread over one ping interval, as phones do, so their keep-alive pings are spread too
+(devices that all connect at once ping in bursts that hold up every process on the machine
+together). The latency is measured on SQLite (the embedded default) and again on PostgreSQL
+when one answers (the scale-out database), and beside it what a durable commit alone costs on
+the disk the run uses.
 
 `python -m bench.bench_push` runs it alone; BENCH_PUSH_DEVICES="1000,5000" sets the idle
 device counts, BENCH_REDIS_URL the Redis used for the cross-process figure, BENCH_POSTGRES_URL
@@ -27,7 +31,7 @@ import socketio
 from cryptography.fernet import Fernet
 
 from bench.figures import Figure, median, percentile
-from bench.push_peers import IDLE, Phone, rss_kb, spawn
+from bench.push_peers import IDLE, Phone, RemotePhone, rss_kb, spawn
 
 ROUND_TRIPS = 500
 PUSHES = 1000  # a p99 from 1,000 samples is the 10th slowest, not the 2nd
@@ -67,21 +71,22 @@ def _timed_pushes(post, phone, count: int) -> list[float]:
     the action's own HTTP response has come back to the staff member's browser."""
     samples = []
     for n in range(count + 10):
-        phone.arrived.clear()
-        started = time.perf_counter()
+        phone.expect()
+        started = time.monotonic()
         post(n)
-        if not phone.arrived.wait(10):
+        arrived = phone.arrival(10)
+        if arrived is None:
             raise RuntimeError("a pushed task never arrived")
-        samples.append((phone.arrived_at - started) * 1000)
+        samples.append((arrived - started) * 1000)
     return samples[10:]
 
 
 def _warm_up(post, phone) -> None:
     """Emit until one arrives: a Redis subscriber misses what is published before it listens."""
     for n in range(40):
-        phone.arrived.clear()
+        phone.expect()
         post(-n - 1)
-        if phone.arrived.wait(0.25):
+        if phone.arrival(0.25) is not None:
             return
     raise RuntimeError("nothing arrived through the message queue")
 
@@ -105,12 +110,22 @@ def _pair(stem: str, samples: list[float], base: list[float], base_name: str, no
 
 # --- the measurements ---------------------------------------------------------------------------
 
-def _bare_pushes(port: int) -> list[float]:
-    """HTTP POST -> emit -> device on the bare server, with whatever else is connected."""
+def _bare_pushes(port: int, like=None) -> list[float]:
+    """HTTP POST -> emit -> device on the bare server, with whatever else is connected. With
+    `like` (a signed-in StaffBrowser) the POST is that browser's send form, the very request
+    the measured staff action sends (its session cookie, CSRF token and form; the bare server
+    reads it and does nothing with it), so both sides pay the same for sending it; without,
+    an empty POST."""
     url = f"http://127.0.0.1:{port}"
-    phone, http = Phone(url, namespace="/"), requests.Session()
+    phone, http = RemotePhone(url, namespace="/"), requests.Session()
+    if like is None:
+        def post(n):
+            http.post(url + "/emit", timeout=10)
+    else:
+        def post(n):
+            like.post_send_form(url + "/emit", f"bench {n}")
     try:
-        return _timed_pushes(lambda n: http.post(url + "/emit", timeout=10), phone, PUSHES)
+        return _timed_pushes(post, phone, PUSHES)
     finally:
         phone.disconnect()
 
@@ -147,9 +162,10 @@ def _push_with_idle(prefix, server, staff, phone, customer_id, token, count, bar
                                                            f"bench {count}/{n}"), phone, PUSHES))
     base_push, bare_kb = _with_idle_devices(
         f"http://127.0.0.1:{bare[1]}", "/", IDLE, count, bare[0],
-        lambda: _bare_pushes(bare[1]))
+        lambda: _bare_pushes(bare[1], like=staff))
     note = f"{count} idle devices connected to one gevent worker"
-    base_name = f"bare python-socketio emit after an HTTP POST, {count} idle devices connected"
+    base_name = (f"bare python-socketio emit after the same HTTP POST, {count} idle devices "
+                 "connected")
     return _pair(f"{prefix}.latency_{count}_devices", samples, base_push, base_name, note) + [
         Figure(f"{prefix}.memory_per_connection_{count}", ours_kb, "KB", bare_kb,
                "bare python-socketio server", note)]
@@ -188,7 +204,7 @@ def _cross_process(database_url, key, manager, customer, app, same_process) -> l
     try:
         for worker in workers:
             worker.start()
-        phone = Phone(workers[1].url, _token(app, customer.phone))
+        phone = RemotePhone(workers[1].url, _token(app, customer.phone))
         staff = StaffBrowser(manager).sign_in(workers[0].url)
         samples = _timed_pushes(
             lambda n: staff.send_message(workers[0].url, customer.id, f"x{n}"), phone, PUSHES)
@@ -210,7 +226,7 @@ def _app_floor(database_url, key, customer_id: int, token: str, bare: list[float
                     command=("-m", "bench.push_peers", "app-floor", str(customer_id)))
     try:
         server.start()
-        phone, http = Phone(server.url, token), requests.Session()
+        phone, http = RemotePhone(server.url, token), requests.Session()
         samples = _timed_pushes(lambda n: http.post(server.url + "/bench/emit", timeout=10),
                                 phone, PUSHES)
         phone.disconnect()
@@ -253,7 +269,7 @@ def _external_emits(database_url, key, app, customer) -> list[Figure]:
     try:
         server.start()
         time.sleep(1)
-        ours = Phone(server.url, _token(app, customer.phone))
+        ours = RemotePhone(server.url, _token(app, customer.phone))
         emitter = SocketIO(message_queue=REDIS_URL)
         room = f"customer:{customer.id}"
 
@@ -266,7 +282,7 @@ def _external_emits(database_url, key, app, customer) -> list[Figure]:
     finally:
         server.kill()
     with _bare_server(REDIS_URL) as (_, port):
-        base = Phone(f"http://127.0.0.1:{port}", namespace="/")
+        base = RemotePhone(f"http://127.0.0.1:{port}", namespace="/")
         writer = socketio.RedisManager(REDIS_URL, write_only=True, channel="bench-bare")
 
         def emit_bare(n):
@@ -329,16 +345,17 @@ def _on_database(label: str, database_url: str, key: str, base: dict, bare: tupl
     try:
         server.start()
         measured_token = _token(app, measured.phone)
-        phone = Phone(server.url, measured_token)
+        phone = RemotePhone(server.url, measured_token)
         staff = StaffBrowser(manager).sign_in(server.url)
         same = _timed_pushes(lambda n: staff.send_message(server.url, measured.id, f"p{n}"),
                              phone, PUSHES)
-        figures += _pair(f"{prefix}.latency_idle", same, base["push"], "bare python-socketio "
-                         "emit after an HTTP POST",
+        figures += _pair(f"{prefix}.latency_idle", same, _bare_pushes(bare[1], like=staff),
+                         "bare python-socketio emit after the same HTTP POST",
                          f"staff HTTP action -> task event on the phone ({label})")
         if everything:
-            last = {"id": phone.last["id"]}
-            acks = _round_trips(lambda: phone.call("task:ack", last), ROUND_TRIPS)
+            last, acking = {"id": phone.last_id}, Phone(server.url, measured_token)
+            acks = _round_trips(lambda: acking.call("task:ack", last), ROUND_TRIPS)
+            acking.disconnect()
             figures += _pair("push.ack_round_trip", acks, base["echo"],
                              "bare python-socketio echo",
                              "task:ack: device check, row lock, commit, ack; one client")

@@ -3,8 +3,9 @@ workstation's own server with an emit-only route (how much of the gap is the fra
 process holding thousands of idle devices, and the phone whose events are timed.
 
 bench_push starts them as `python -m bench.push_peers baseline PORT [REDIS_URL]`,
-`python -m bench.push_peers app-floor CUSTOMER_ID` (with the server's environment) and
-`python -m bench.push_peers hold URL NAMESPACE TOKEN COUNT`.
+`python -m bench.push_peers app-floor CUSTOMER_ID` (with the server's environment),
+`python -m bench.push_peers hold URL NAMESPACE TOKEN COUNT` and
+`python -m bench.push_peers phone URL NAMESPACE TOKEN`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ if __name__ == "__main__" and sys.argv[1:2] in (["baseline"], ["app-floor"]):
 
     monkey.patch_all()
 
+import os  # noqa: E402
+import select  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -121,7 +124,7 @@ def rss_kb(pid: int) -> int:
 
 
 class Phone:
-    """A device with one socket; notes when each `task` event reaches it."""
+    """A device with one socket; notes when each `task` event reaches it (time.monotonic)."""
 
     def __init__(self, url: str, token: str | None = None, namespace: str = "/customer"):
         self.arrived = threading.Event()
@@ -134,15 +137,81 @@ class Phone:
                          transports=["websocket"])
 
     def _task(self, data):
-        self.arrived_at = time.perf_counter()
+        self.arrived_at = time.monotonic()
         self.last = data
         self.arrived.set()
+
+    def expect(self) -> None:
+        """Forget what arrived so far: the next arrival() is the next event's."""
+        self.arrived.clear()
+
+    def arrival(self, timeout: float) -> float | None:
+        """When the next `task` event arrived (time.monotonic), or None after `timeout`."""
+        return self.arrived_at if self.arrived.wait(timeout) else None
 
     def call(self, event: str, data):
         return self.sio.call(event, data, namespace=self.namespace, timeout=30)
 
     def disconnect(self) -> None:
         self.sio.disconnect()
+
+
+class RemotePhone:
+    """A Phone in a process of its own, as a phone is a device of its own. In the measuring
+    process its socket's reader (python-socketio starts a thread for each event) would wait
+    for the interpreter lock while that process reads the staff action's HTTP response: a
+    delay no phone has. time.monotonic is the system-wide clock, so its times compare with
+    this process's."""
+
+    def __init__(self, url: str, token: str | None = None, namespace: str = "/customer"):
+        self.process = spawn("phone", url, namespace, token or "")
+        self._pending = b""
+        self.last_id = ""
+        if self._line(30) != "ready":
+            raise RuntimeError("the phone did not connect")
+
+    def _line(self, timeout: float) -> str | None:
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._pending:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.process.stdout], [], [], left)[0]:
+                return None
+            chunk = os.read(self.process.stdout.fileno(), 4096)
+            if not chunk:
+                raise RuntimeError("the phone's process ended")
+            self._pending += chunk
+        line, self._pending = self._pending.split(b"\n", 1)
+        return line.decode()
+
+    def expect(self) -> None:
+        while self._line(0) is not None:  # a late arrival is not the next event's
+            pass
+
+    def arrival(self, timeout: float) -> float | None:
+        line = self._line(timeout)
+        if line is None:
+            return None
+        at, self.last_id = line.split(" ", 1)
+        return float(at)
+
+    def disconnect(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(10)
+
+
+def phone_process(url: str, namespace: str, token: str) -> None:
+    """The process of a RemotePhone: `ready`, then `<monotonic time> <task id>` per event."""
+    def arrived(data):
+        sys.stdout.buffer.write(f"{time.monotonic():.9f} {data.get('id', '')}\n".encode())
+        sys.stdout.buffer.flush()
+
+    sio = socketio.Client(reconnection=False)
+    sio.on("task", arrived, namespace=namespace)
+    sio.connect(url, namespaces=[namespace], auth={"token": token} if token else None,
+                transports=["websocket"])
+    print("ready", flush=True)
+    sys.stdin.read()
+    sio.disconnect()
 
 
 if __name__ == "__main__":
@@ -152,5 +221,7 @@ if __name__ == "__main__":
         app_floor_server(int(sys.argv[2]))
     elif sys.argv[1:2] == ["hold"]:
         hold_connections(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+    elif sys.argv[1:2] == ["phone"]:
+        phone_process(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         raise SystemExit(__doc__)

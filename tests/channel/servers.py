@@ -169,6 +169,10 @@ class StaffBrowser:
 
     def send_message(self, base: str, customer_id: int, text: str) -> requests.Response:
         """The staff HTTP action that pushes a task (the task panel's send form)."""
-        return self.http.post(f"{base}/customers/{customer_id}/tasks", timeout=10,
-                              data={"kind": "notice", "text": text, "csrf_token": self.csrf},
-                              headers={"HX-Request": "true"})
+        return self.post_send_form(f"{base}/customers/{customer_id}/tasks", text)
+
+    def post_send_form(self, url: str, text: str) -> requests.Response:
+        """The task panel's send form as this browser posts it (session cookie, CSRF token,
+        htmx header), to `url`."""
+        return self.http.post(url, timeout=10, headers={"HX-Request": "true"},
+                              data={"kind": "notice", "text": text, "csrf_token": self.csrf})
