@@ -126,11 +126,13 @@ def rss_kb(pid: int) -> int:
 class Phone:
     """A device with one socket; notes when each `task` event reaches it (time.monotonic)."""
 
-    def __init__(self, url: str, token: str | None = None, namespace: str = "/customer"):
+    def __init__(self, url: str, token: str | None = None, namespace: str = "/customer",
+                 on_task=None):
         self.arrived = threading.Event()
         self.arrived_at = 0.0
         self.last: dict = {}
         self.namespace = namespace
+        self.on_task = on_task  # called with the arrival time and the event's data
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("task", self._task, namespace=namespace)
         self.sio.connect(url, namespaces=[namespace], auth={"token": token} if token else None,
@@ -140,6 +142,8 @@ class Phone:
         self.arrived_at = time.monotonic()
         self.last = data
         self.arrived.set()
+        if self.on_task:
+            self.on_task(self.arrived_at, data)
 
     def expect(self) -> None:
         """Forget what arrived so far: the next arrival() is the next event's."""
@@ -201,17 +205,14 @@ class RemotePhone:
 
 def phone_process(url: str, namespace: str, token: str) -> None:
     """The process of a RemotePhone: `ready`, then `<monotonic time> <task id>` per event."""
-    def arrived(data):
-        sys.stdout.buffer.write(f"{time.monotonic():.9f} {data.get('id', '')}\n".encode())
+    def arrived(at: float, data: dict) -> None:
+        sys.stdout.buffer.write(f"{at:.9f} {data.get('id', '')}\n".encode())
         sys.stdout.buffer.flush()
 
-    sio = socketio.Client(reconnection=False)
-    sio.on("task", arrived, namespace=namespace)
-    sio.connect(url, namespaces=[namespace], auth={"token": token} if token else None,
-                transports=["websocket"])
+    phone = Phone(url, token or None, namespace, on_task=arrived)
     print("ready", flush=True)
     sys.stdin.read()
-    sio.disconnect()
+    phone.disconnect()
 
 
 if __name__ == "__main__":
