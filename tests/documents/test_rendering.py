@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -81,6 +83,42 @@ def test_auditor_reads_but_does_not_print(app, client, world, sign_in):
     sign_in(world.staff["auditor"])
     assert client.get(f"/documents/{document.id}/print").status_code == 403
     assert client.get(f"/customers/{customer.id}/documents").status_code == 302  # reason first
+
+
+KILLED_SERVER = """{patch}
+import os
+if __name__ == "__main__":
+    from workstation.documents.rendering import render_pool
+    print(render_pool("process", 1).submit(os.getpid).result(120), flush=True)
+    os.kill(os.getpid(), 9)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has ended; nobody is left to collect its status
+
+
+@pytest.mark.parametrize("patch", ["", "from gevent import monkey; monkey.patch_all()"],
+                         ids=["threads", "gevent"])
+def test_render_worker_ends_with_a_killed_server(tmp_path, patch):
+    """A server killed without clean-up (SIGKILL) leaves no render worker behind holding its
+    memory: the worker ends by itself, also in a gevent server."""
+    server = tmp_path / "server.py"
+    server.write_text(KILLED_SERVER.format(patch=patch))
+    root = Path(__file__).parents[2]
+    output = tmp_path / "worker-pid"
+    with output.open("w") as stdout:  # a file, not a pipe: a worker left behind would hold it
+        subprocess.run([sys.executable, str(server)], stdout=stdout, stderr=subprocess.DEVNULL,
+                       timeout=240, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    worker = int(output.read_text().split()[0])
+    deadline = time.monotonic() + 30
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(worker)
 
 
 def test_rendering_does_not_stall_a_gevent_event_loop():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import _thread
 import atexit
 import mimetypes
 import multiprocessing
+import os
 import threading
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -74,8 +76,40 @@ def produce_pdf(html: str, material: SigningMaterial | None, reason: str, locati
     return sign_pdf(pdf, material, reason, location) if material else pdf
 
 
-def _warm_up() -> None:
-    import weasyprint  # noqa: F401  (the import alone takes about half a second)
+def _start_worker() -> None:
+    """A render worker's start: bound to the life of the process that started it, then
+    WeasyPrint imported (the import alone takes about half a second)."""
+    _exit_with_parent()
+    import weasyprint  # noqa: F401
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the process that started it ends. A server that is killed
+    (SIGKILL, or SIGTERM without clean-up) cannot stop its workers, and a worker holds the
+    other end of its own job queue, so it would wait for work forever, its memory held. An
+    operating-system thread waits for the end of the pipe from the parent (at EOF the
+    parent is gone), also where gevent has patched threads into greenlets (a worker of a
+    gevent server may be), which would never run while the worker waits for a job."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        try:
+            while os.read(parent.sentinel, 4096):
+                pass
+        finally:
+            os._exit(0)
+
+    _native_start_new_thread()(watch, ())
+
+
+def _native_start_new_thread():
+    try:
+        from gevent.monkey import get_original
+    except ImportError:  # no gevent: nothing is patched
+        return _thread.start_new_thread
+    return get_original("_thread", "start_new_thread")
 
 
 def render_pool(kind: str = "process", workers: int = 2) -> Executor:
@@ -88,7 +122,7 @@ def render_pool(kind: str = "process", workers: int = 2) -> Executor:
                 pool = ThreadPoolExecutor(workers, thread_name_prefix="documents-render")
             elif kind == "process":
                 context = multiprocessing.get_context("spawn")
-                pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up)
+                pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
             else:
                 raise ValueError(f"unknown render pool kind {kind!r}")
             _pools[key] = pool
