@@ -117,8 +117,10 @@ def _bare_pushes(port: int, like=None) -> list[float]:
     reads it and does nothing with it), so both sides pay the same for sending it; without,
     an empty POST."""
     url = f"http://127.0.0.1:{port}"
-    phone, http = RemotePhone(url, namespace="/"), requests.Session()
+    phone = RemotePhone(url, namespace="/")
     if like is None:
+        http = requests.Session()
+
         def post(n):
             http.post(url + "/emit", timeout=10)
     else:
