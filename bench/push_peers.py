@@ -22,7 +22,6 @@ if __name__ == "__main__" and sys.argv[1:2] in (["baseline"], ["app-floor"]):
 import os  # noqa: E402
 import select  # noqa: E402
 import subprocess  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -124,34 +123,17 @@ def rss_kb(pid: int) -> int:
 
 
 class Phone:
-    """A device with one socket; notes when each `task` event reaches it (time.monotonic)."""
+    """A device with one socket: answers calls, and tells `on_task` the time (time.monotonic)
+    and data of each `task` event that reaches it."""
 
     def __init__(self, url: str, token: str | None = None, namespace: str = "/customer",
                  on_task=None):
-        self.arrived = threading.Event()
-        self.arrived_at = 0.0
-        self.last: dict = {}
         self.namespace = namespace
-        self.on_task = on_task  # called with the arrival time and the event's data
         self.sio = socketio.Client(reconnection=False)
-        self.sio.on("task", self._task, namespace=namespace)
+        if on_task:
+            self.sio.on("task", lambda data: on_task(time.monotonic(), data), namespace=namespace)
         self.sio.connect(url, namespaces=[namespace], auth={"token": token} if token else None,
                          transports=["websocket"])
-
-    def _task(self, data):
-        self.arrived_at = time.monotonic()
-        self.last = data
-        self.arrived.set()
-        if self.on_task:
-            self.on_task(self.arrived_at, data)
-
-    def expect(self) -> None:
-        """Forget what arrived so far: the next arrival() is the next event's."""
-        self.arrived.clear()
-
-    def arrival(self, timeout: float) -> float | None:
-        """When the next `task` event arrived (time.monotonic), or None after `timeout`."""
-        return self.arrived_at if self.arrived.wait(timeout) else None
 
     def call(self, event: str, data):
         return self.sio.call(event, data, namespace=self.namespace, timeout=30)
